@@ -1,0 +1,2 @@
+//! The `rvmaf` command line.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Build script: embeds the built-in models.
+fn main() {}

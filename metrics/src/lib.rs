@@ -1,0 +1,18 @@
+//! # rvmaf
+//!
+//! Perceptual video quality metrics — VMAF with every libvmaf model, plus PSNR, SSIM,
+//! MS-SSIM, CIEDE2000, PSNR-HVS and CAMBI — with numbers identical to Netflix's libvmaf
+//! (scalar C path at commit f85a853, v3.2.0).
+
+pub mod collector;
+pub mod cpu;
+pub mod error;
+pub mod features;
+pub mod frame;
+pub mod io;
+pub mod options;
+
+pub use collector::Collector;
+pub use error::{Error, Result};
+pub use frame::{Geometry, Picture, PictureView, PixelFormat, Plane, PlaneRef};
+pub use options::FeatureDict;
