@@ -1,2 +1,469 @@
-//! The `rvmaf` command line.
-fn main() {}
+//! The `rvmaf` command line: libvmaf's `vmaf` flags and outputs on rvmaf's engine.
+
+mod args;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use rvmaf::io::{open_video, RawFormat, VideoReader};
+use rvmaf::model::{default_model_name, ModelSpec};
+use rvmaf::{
+    Context, Error, KeyOrder, OutputFormat, OutputOptions, Picture, PixelFormat, PoolMethod,
+    Precision, Report,
+};
+
+use args::Args;
+
+/// A failure with the exit code libvmaf would use for its class (1 = usage, 255 = runtime).
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn usage(m: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: m.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            code: 255,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    let result = if argv.get(1).map(String::as_str) == Some("cambi") {
+        cambi_main(&argv)
+    } else {
+        match Args::try_parse_from(&argv) {
+            Ok(a) => run(a),
+            Err(e) => {
+                let code = if e.use_stderr() { 1 } else { 0 };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("rvmaf: error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Models and features added by `--aom_ctc` / `--nflx_ctc` (libvmaf's presets).
+fn apply_presets(
+    a: &Args,
+    models: &mut Vec<ModelSpec>,
+    features: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let model = |v: &str, n: &str| ModelSpec {
+        name: n.into(),
+        ..ModelSpec::builtin(v)
+    };
+    if let Some(v) = &a.aom_ctc {
+        let level = match v.as_str() {
+            "proposed" => return Err(Failure::usage("`--aom_ctc proposed` is deprecated.")),
+            "v1.0" => 1,
+            "v2.0" => 2,
+            "v3.0" => 3,
+            "v4.0" => 4,
+            "v5.0" => 5,
+            "v6.0" => 6,
+            "v7.0" => 7,
+            _ => return Err(Failure::usage(format!("bad aom_ctc version \"{v}\""))),
+        };
+        models.push(model("vmaf_v0.6.1", "vmaf"));
+        models.push(model("vmaf_v0.6.1neg", "vmaf_neg"));
+        features.push("psnr=reduced_hbd_peak=true:enable_apsnr=true:min_sse=0.5".into());
+        features.push("ciede".into());
+        features.push("float_ssim=enable_db=true:clip_db=true".into());
+        features.push("float_ms_ssim=enable_db=true:clip_db=true".into());
+        features.push("psnr_hvs".into());
+        if level >= 3 {
+            features.push("cambi".into());
+        }
+        if level >= 7 {
+            let f = "float_ssim=scale=1:enable_db=true:clip_db=true".to_string();
+            match features
+                .iter()
+                .position(|x| x.split('=').next() == Some("float_ssim"))
+            {
+                Some(i) => features[i] = f,
+                None => features.push(f),
+            }
+        }
+    }
+    if let Some(v) = &a.nflx_ctc {
+        if v != "v1.0" {
+            return Err(Failure::usage(format!("bad nflx_ctc version \"{v}\"")));
+        }
+        models.push(model("vmaf_4k_v0.6.1", "vmaf"));
+        models.push(model("vmaf_4k_v0.6.1neg", "vmaf_neg"));
+        features.push("psnr=enable_chroma=true:enable_apsnr=true".into());
+        features.push("float_ssim=enable_db=true:clip_db=true".into());
+        features.push("cambi".into());
+    }
+    Ok(())
+}
+
+fn output_format(a: &Args) -> OutputFormat {
+    // libvmaf: the last format flag wins; clap does not keep the order, so prefer the
+    // explicit non-default ones.
+    if a.json {
+        OutputFormat::Json
+    } else if a.csv {
+        OutputFormat::Csv
+    } else if a.sub {
+        OutputFormat::Sub
+    } else {
+        OutputFormat::Xml
+    }
+}
+
+fn raw_format(a: &Args) -> Result<Option<RawFormat>, Failure> {
+    if a.width.is_none() && a.height.is_none() && a.pixel_format.is_none() && a.bitdepth.is_none() {
+        return Ok(None);
+    }
+    let (Some(w), Some(h)) = (a.width, a.height) else {
+        return Err(Failure::usage(
+            "raw YUV input needs both --width and --height",
+        ));
+    };
+    let format = match &a.pixel_format {
+        None => PixelFormat::Yuv420,
+        Some(p) => PixelFormat::parse(p).ok_or_else(|| {
+            Failure::usage(format!(
+                "invalid pixel format \"{p}\"; should be 400/420/422/444"
+            ))
+        })?,
+    };
+    let bit_depth = a.bitdepth.unwrap_or(8);
+    if !(8..=16).contains(&bit_depth) {
+        return Err(Failure::usage(format!(
+            "invalid bit depth {bit_depth}; should be 8..16"
+        )));
+    }
+    if w == 0 || h == 0 {
+        return Err(Failure::usage(format!("invalid size {w}x{h}")));
+    }
+    Ok(Some(RawFormat {
+        width: w as usize,
+        height: h as usize,
+        format,
+        bit_depth: bit_depth as u32,
+    }))
+}
+
+/// `out.json` → `out.<i>.json` (index before the extension) when several inputs are scored.
+fn indexed_path(path: &str, i: usize, n: usize) -> PathBuf {
+    if n <= 1 {
+        return PathBuf::from(path);
+    }
+    let p = Path::new(path);
+    match (p.file_stem(), p.extension()) {
+        (Some(stem), Some(ext)) => p.with_file_name(format!(
+            "{}.{i}.{}",
+            stem.to_string_lossy(),
+            ext.to_string_lossy()
+        )),
+        _ => PathBuf::from(format!("{path}.{i}")),
+    }
+}
+
+/// Writes `report` to `path` through a temporary file, so a failed run leaves no partial file.
+fn write_report(
+    report: &Report,
+    path: &Path,
+    format: OutputFormat,
+    opts: &OutputOptions,
+) -> Result<(), Failure> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.rvmaf-tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let io_err = |e: std::io::Error| Failure {
+        code: 255,
+        message: format!("{}: {e}", path.display()),
+    };
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io_err)?);
+    let res = report.write(&mut f, format, opts).and_then(|_| f.flush());
+    drop(f);
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(e));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_err(e)
+    })
+}
+
+fn set_cpu(mask: Option<u64>) {
+    if let Some(m) = mask {
+        let lvl = if m & 8 != 0 {
+            rvmaf::cpu::CpuLevel::Scalar
+        } else if m & (16 | 32) != 0 {
+            rvmaf::cpu::CpuLevel::Avx2
+        } else {
+            rvmaf::cpu::CpuLevel::Avx512
+        };
+        rvmaf::cpu::set_cpu_level(lvl);
+    }
+}
+
+struct Target {
+    reader: Box<dyn VideoReader>,
+    ctx: Context,
+    pic: Picture,
+    label: String,
+    done: bool,
+}
+
+fn run(a: Args) -> Result<(), Failure> {
+    if a.version {
+        eprintln!(
+            "rvmaf {} (libvmaf-compatible {})",
+            env!("CARGO_PKG_VERSION"),
+            rvmaf::output::LIBVMAF_VERSION
+        );
+        return Ok(());
+    }
+    let reference = a
+        .reference
+        .clone()
+        .ok_or_else(|| Failure::usage("a reference is required (-r/--reference)"))?;
+    if a.distorted.is_empty() {
+        return Err(Failure::usage(
+            "a distorted input is required (-d/--distorted)",
+        ));
+    }
+    if a.distorted.iter().filter(|d| *d == "-").count() + usize::from(reference == "-") > 1 {
+        return Err(Failure::usage("only one input can be read from stdin"));
+    }
+    let precision = match a.precision.as_deref() {
+        None => Precision::default(),
+        Some("max") => Precision::Max,
+        Some(p) => Precision::Digits(p.parse::<usize>().ok().filter(|d| *d <= 17).ok_or_else(
+            || {
+                Failure::usage(format!(
+                    "invalid --precision \"{p}\"; should be 0..17 or max"
+                ))
+            },
+        )?),
+    };
+    let mut extra_pools = Vec::new();
+    for p in &a.pool {
+        let m = PoolMethod::parse(p)
+            .ok_or_else(|| Failure::usage(format!("unknown pooling method \"{p}\" (use min, max, mean, harmonic_mean or pN, 0 <= N <= 100)")))?;
+        if !PoolMethod::STANDARD.contains(&m) {
+            extra_pools.push(m);
+        }
+    }
+    let out_opts = OutputOptions {
+        precision,
+        extra_pools,
+    };
+    let format = output_format(&a);
+    let subsample = a.subsample.unwrap_or(1).max(1) as usize;
+    set_cpu(a.cpumask);
+
+    let mut model_specs = a
+        .model
+        .iter()
+        .map(|s| ModelSpec::parse(s).map_err(|e| Failure::usage(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut feature_specs = Vec::new();
+    apply_presets(&a, &mut model_specs, &mut feature_specs)?;
+    feature_specs.extend(a.feature.iter().cloned());
+    if model_specs.is_empty() && !a.no_prediction {
+        model_specs.push(ModelSpec::builtin(default_model_name()));
+    }
+    for (i, m) in model_specs.iter().enumerate() {
+        if model_specs[..i].iter().any(|o| o.name == m.name) {
+            return Err(Failure::usage(format!(
+                "model name \"{}\" is used twice; set name= on one of them",
+                m.name
+            )));
+        }
+    }
+    let models = model_specs
+        .iter()
+        .map(ModelSpec::load)
+        .collect::<Result<Vec<_>, _>>()?;
+    let key_order = if a.threads.unwrap_or(0) >= 1 {
+        KeyOrder::Threaded
+    } else {
+        KeyOrder::Unthreaded
+    };
+
+    let raw = raw_format(&a)?;
+    let mut ref_reader = open_video(Path::new(&reference), raw)?;
+    let g = ref_reader.geometry();
+    let mut targets = Vec::new();
+    for d in &a.distorted {
+        let reader = open_video(Path::new(d), raw)?;
+        let gd = reader.geometry();
+        if gd != g {
+            return Err(Error::Mismatch(format!(
+                "\"{reference}\" is {}x{} {} {}-bit but \"{d}\" is {}x{} {} {}-bit",
+                g.width,
+                g.height,
+                g.format.as_str(),
+                g.bit_depth,
+                gd.width,
+                gd.height,
+                gd.format.as_str(),
+                gd.bit_depth
+            ))
+            .into());
+        }
+        let mut b = Context::builder()
+            .subsample(subsample)
+            .key_order(key_order)
+            .no_prediction(a.no_prediction);
+        for m in &models {
+            b = b.model(m.clone());
+        }
+        for f in &feature_specs {
+            b = b.feature_spec(f)?;
+        }
+        targets.push(Target {
+            reader,
+            ctx: b.build()?,
+            pic: Picture::new(g)?,
+            label: d.clone(),
+            done: false,
+        });
+    }
+
+    let mut skip_pic = Picture::new(g)?;
+    for _ in 0..a.frame_skip_ref.unwrap_or(0) {
+        if !ref_reader.read_frame(&mut skip_pic)? {
+            break;
+        }
+    }
+    for t in &mut targets {
+        for _ in 0..a.frame_skip_dist.unwrap_or(0) {
+            if !t.reader.skip_frame()? {
+                break;
+            }
+        }
+    }
+
+    let tty = std::io::stderr().is_terminal();
+    let progress = (tty && !a.quiet).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} frames {per_sec} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        pb
+    });
+    let t0 = Instant::now();
+    let mut ref_pic = Picture::new(g)?;
+    let frame_cnt = a.frame_cnt.unwrap_or(0);
+    let mut n = 0u64;
+    loop {
+        if frame_cnt > 0 && n >= frame_cnt {
+            break;
+        }
+        let ref_ok = ref_reader.read_frame(&mut ref_pic)?;
+        let mut any = false;
+        for t in &mut targets {
+            if t.done {
+                continue;
+            }
+            let dis_ok = t.reader.read_frame(&mut t.pic)?;
+            match (ref_ok, dis_ok) {
+                (true, true) => {
+                    t.ctx.push(&ref_pic.view(), &t.pic.view())?;
+                    any = true;
+                }
+                (false, false) => {}
+                (false, true) => eprintln!("\"{reference}\" ended before \"{}\".", t.label),
+                (true, false) => {
+                    eprintln!("\"{}\" ended before \"{reference}\".", t.label);
+                    t.done = true;
+                }
+            }
+        }
+        if !ref_ok || !any {
+            break;
+        }
+        n += 1;
+        if let Some(pb) = &progress {
+            pb.set_position(n);
+        }
+    }
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let n_targets = targets.len();
+    for (i, t) in targets.into_iter().enumerate() {
+        let ctx = t.ctx;
+        let frames = ctx.frames();
+        let mut report = ctx.finish()?;
+        report.set_fps((secs > 0.0).then(|| frames as f64 / secs));
+        if !a.quiet || a.output.is_none() {
+            print_scores(&report, &model_specs, n_targets, &t.label);
+        }
+        if let Some(o) = &a.output {
+            write_report(&report, &indexed_path(o, i, n_targets), format, &out_opts)?;
+        }
+    }
+    Ok(())
+}
+
+/// libvmaf's console summary: `<model>: <pooled mean>` per model, and the bootstrap interval.
+fn print_scores(report: &Report, specs: &[ModelSpec], n_targets: usize, label: &str) {
+    let prefix = if n_targets > 1 {
+        format!("{label}: ")
+    } else {
+        String::new()
+    };
+    for (name, spec) in report.model_names().iter().zip(specs) {
+        let shown = spec.label();
+        if let Some(v) = report.pool(name, PoolMethod::Mean) {
+            eprintln!("{prefix}{shown}: {v:.6}");
+        }
+    }
+    for c in report.collection_names() {
+        let g = |s: &str| report.pool(&format!("{c}_{s}"), PoolMethod::Mean);
+        if let (Some(b), Some(lo), Some(hi), Some(sd)) =
+            (g("bagging"), g("ci_p95_lo"), g("ci_p95_hi"), g("stddev"))
+        {
+            let shown = specs
+                .iter()
+                .find(|s| &s.name == c)
+                .map(|s| s.label())
+                .unwrap_or(c);
+            eprintln!("{prefix}{shown}: {b:.6}, ci.p95: [{lo:.6}, {hi:.6}], stddev: {sd:.6}");
+        }
+    }
+}
+
+fn cambi_main(_argv: &[String]) -> Result<(), Failure> {
+    Err(Failure::usage("`rvmaf cambi` is not available yet"))
+}
