@@ -26,7 +26,9 @@ pub struct Golden {
 
 /// Loads `<pair>/dis_<dis>.<config>.full.json`.
 pub fn load_golden(pair: &str, dis: &str, config: &str) -> Golden {
-    let p = corpus_dir().join(pair).join(format!("dis_{dis}.{config}.full.json"));
+    let p = corpus_dir()
+        .join(pair)
+        .join(format!("dis_{dis}.{config}.full.json"));
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     parse_golden(&text)
 }
@@ -83,7 +85,12 @@ pub fn corpus_pairs() -> Vec<(String, Vec<String>)> {
 
 /// Runs one extractor (`name`, options as `k=v:k2=v2`) over a Y4M pair, serially, and returns
 /// what it wrote (per-frame scores plus whatever `flush` adds).
-pub fn run_extractor(name: &str, opts: &str, reference: &Path, distorted: &Path) -> rvmaf::Result<Collector> {
+pub fn run_extractor(
+    name: &str,
+    opts: &str,
+    reference: &Path,
+    distorted: &Path,
+) -> rvmaf::Result<Collector> {
     let def = features::by_name(name)?;
     let dict = FeatureDict::parse_colon_list(opts)?;
     let options = def.parse_options(&dict)?;
@@ -105,7 +112,11 @@ pub fn run_extractor(name: &str, opts: &str, reference: &Path, distorted: &Path)
             reference: rp.view(),
             distorted: dp.view(),
             prev_ref: prev.last().map(|p| p.view()),
-            prev_prev_ref: if prev.len() >= 2 { Some(prev[prev.len() - 2].view()) } else { None },
+            prev_prev_ref: if prev.len() >= 2 {
+                Some(prev[prev.len() - 2].view())
+            } else {
+                None
+            },
         };
         let mut out = FrameScores::new();
         ext.extract(&input, &mut out)?;
@@ -140,7 +151,8 @@ pub fn chroma_comparable(pair: &str) -> bool {
         .iter()
         .find(|e| e["name"] == pair)
         .expect("pair");
-    let odd = entry["width"].as_u64().unwrap() % 2 == 1 || entry["height"].as_u64().unwrap() % 2 == 1;
+    let odd =
+        entry["width"].as_u64().unwrap() % 2 == 1 || entry["height"].as_u64().unwrap() % 2 == 1;
     let mono = entry["chroma"] == "400";
     !(odd && entry["chroma"] != "444") && !mono
 }
@@ -156,7 +168,10 @@ pub fn compare_series(col: &Collector, key: &str, golden: &Golden, gkey: &str, t
             (Some(g), Some(o)) => {
                 let d = (g - o).abs();
                 worst = worst.max(d);
-                assert!(d <= tol, "{key} frame {i}: ours {o:.17} golden {g:.17} (|Δ| {d:e} > {tol:e})");
+                assert!(
+                    d <= tol,
+                    "{key} frame {i}: ours {o:.17} golden {g:.17} (|Δ| {d:e} > {tol:e})"
+                );
             }
             (g, o) => panic!("{key} frame {i}: ours {o:?} golden {g:?}"),
         }
