@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::features::ssim::{check_picture, convert_to_db, iqa, max_db};
+use crate::features::ssim::{check_depth, check_picture, convert_to_db, iqa, max_db};
 use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::Geometry;
 use crate::options::{OptKind, OptSpec, Options};
@@ -67,6 +67,7 @@ struct FloatMsSsim {
 }
 
 fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    check_depth(NAME, &geometry)?;
     let (w, h) = (geometry.width, geometry.height);
     if let Err((idx, cw, ch)) = scalar::check_size(w, h) {
         return Err(Error::extraction(

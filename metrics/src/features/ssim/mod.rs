@@ -87,6 +87,17 @@ pub(crate) fn convert_to_db(score: f64, max_db: f64) -> f64 {
     }
 }
 
+/// Refuses bit depths outside 8..=16 (libvmaf's `vmaf_picture_alloc` range).
+pub(crate) fn check_depth(extractor: &str, g: &Geometry) -> Result<()> {
+    if !(8..=16).contains(&g.bit_depth) {
+        return Err(Error::extraction(
+            extractor,
+            format!("bit depth {} is not in 8..=16", g.bit_depth),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that `pic` has the geometry an instance was created for.
 pub(crate) fn check_picture(extractor: &str, g: &Geometry, pic: &PictureView<'_>) -> Result<()> {
     if pic.width() != g.width || pic.height() != g.height || pic.bit_depth() != g.bit_depth {
@@ -121,6 +132,7 @@ struct FloatSsim {
 }
 
 fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    check_depth(NAME, &geometry)?;
     let (w, h) = (geometry.width, geometry.height);
     let scale = match options.int("scale") {
         0 => iqa::auto_scale(w, h),
