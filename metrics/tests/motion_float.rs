@@ -95,6 +95,23 @@ fn float_motion_conformance() {
     );
 }
 
+#[test]
+fn float_adm_conformance() {
+    conformance(
+        "float_adm",
+        &[
+            "VMAF_feature_adm2_score",
+            "VMAF_feature_aim_score",
+            "VMAF_feature_adm3_score",
+            "VMAF_feature_adm_scale0_score",
+            "VMAF_feature_adm_scale1_score",
+            "VMAF_feature_adm_scale2_score",
+            "VMAF_feature_adm_scale3_score",
+        ],
+        1e-5,
+    );
+}
+
 fn geometry(w: usize, h: usize, bpc: u32) -> Geometry {
     Geometry {
         format: PixelFormat::Yuv420,
@@ -229,4 +246,92 @@ fn float_motion_options_and_edges() {
         prev_prev_ref: None,
     };
     assert!(ext.extract(&input, &mut FrameScores::new()).is_err());
+}
+
+#[test]
+fn float_adm_options_and_edges() {
+    for bad in [
+        "adm_enhn_gain_limit=0.5",
+        "adm_csf_mode=10",
+        "adm_skip_aim_scale=4",
+        "adm_p_norm=0",
+        "adm_bypass_cm=2",
+    ] {
+        assert!(
+            create("float_adm", bad, geometry(32, 32, 8)).is_err(),
+            "{bad}"
+        );
+    }
+    for (w, h) in [(16, 64), (64, 16), (1, 1)] {
+        let e = create("float_adm", "", geometry(w, h, 8))
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains("too small"), "{e}");
+    }
+    assert!(create("float_adm", "", geometry(17, 17, 8)).is_ok());
+    assert!(create("float_adm", "", geometry(32, 32, 11)).is_err());
+
+    // Flat identical pictures: every band is zero, so numerator and denominator are both the
+    // noise floor: adm2 = 1, aim = 0, adm3 = 1, every scale 1 -- what libvmaf writes for the
+    // corpus' all-black clip (asserted against its golden below), at every depth.
+    for bpc in [8, 10, 12, 16] {
+        let g = geometry(40, 36, bpc);
+        let p = [flat(g, ((1u32 << bpc) - 1) as u16)];
+        let col = run_pics("float_adm", "debug=true", &p, &p).unwrap();
+        let v = |k: &str| col.get(rvmaf::options::feature_unalias(k), 0).unwrap();
+        assert_eq!(v("adm2"), 1.0, "bpc {bpc}");
+        assert_eq!(v("aim"), 0.0);
+        assert_eq!(v("adm3"), 1.0);
+        for s in 0..4 {
+            assert_eq!(v(&format!("adm_scale{s}")), 1.0);
+        }
+        assert_eq!(v("adm"), 1.0);
+        assert_eq!(v("adm_num"), v("adm_den"));
+    }
+    let g = load_golden("black", "x264_crf35", "vmaf_float_v0.6.1");
+    for f in &g.frames {
+        assert_eq!(f["adm2"], Some(1.0));
+        assert_eq!(f["aim"], Some(0.0));
+        assert_eq!(f["adm3"], Some(1.0));
+    }
+
+    // Non-default options: suffixed names, every CSF mode and the skips run and stay finite.
+    let (r, d) = pair_paths("dune_pan", "x264_crf35");
+    for opts in [
+        "adm_csf_mode=1",
+        "adm_csf_mode=2",
+        "adm_p_norm=2:adm_bypass_cm=1",
+        "adm_skip_scale0=true:adm_skip_aim_scale=1",
+        "adm_adm3_apply_hm=true:adm_min_val=0.5:adm_f1s0=0.5:adm_f2s3=2",
+    ] {
+        let col = run_extractor("float_adm", opts, &r, &d).unwrap();
+        let def = features::by_name("float_adm").unwrap();
+        let o = def
+            .parse_options(&FeatureDict::parse_colon_list(opts).unwrap())
+            .unwrap();
+        let names = features::output_names(def, &o);
+        assert!(names[0].starts_with("adm2_"), "{}", names[0]);
+        for n in &names[..7] {
+            for i in 0..col.frame_count() {
+                let v = col
+                    .get(n, i)
+                    .unwrap_or_else(|| panic!("{opts}: {n} missing"));
+                assert!(v.is_finite(), "{opts}: {n} = {v}");
+            }
+        }
+    }
+    // debug outputs on a real clip: num/den reproduce adm2 and the per-scale ratios
+    let col = run_extractor("float_adm", "debug=true", &r, &d).unwrap();
+    let g = load_golden("dune_pan", "x264_crf35", "vmaf_float_v0.6.1");
+    for (i, f) in g.frames.iter().enumerate() {
+        let num = col.get("adm_num", i).unwrap();
+        let den = col.get("adm_den", i).unwrap();
+        assert_eq!(Some(num / den), f["adm2"]);
+        assert_eq!(col.get("adm", i), f["adm2"]);
+        for s in 0..4 {
+            let n = col.get(&format!("adm_num_scale{s}"), i).unwrap();
+            let dd = col.get(&format!("adm_den_scale{s}"), i).unwrap();
+            assert_eq!(Some(n / dd), f[&format!("adm_scale{s}")]);
+        }
+    }
 }
