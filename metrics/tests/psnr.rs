@@ -148,7 +148,7 @@ fn conformance(extractor: &str, features: &[(&str, Scope)], tol: f64) {
     );
     for (feat, st) in &stats {
         let worst = if st.worst.is_empty() {
-            "(every frame identical)"
+            "(all frames bit-exact)"
         } else {
             st.worst.as_str()
         };
