@@ -1,14 +1,17 @@
 //! The scoring context: models and extra features → a de-duplicated set of extractors → frames
 //! → per-frame features → model predictions → pooled scores and outputs.
 
+use std::collections::VecDeque;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::collector::Collector;
 use crate::error::{Error, Result};
-use crate::features::{self, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{self, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, Picture, PictureView};
 use crate::model::{LoadedModel, Model, ModelCollection};
-use crate::options::{FeatureDict, Options};
+use crate::options::{feature_alias, feature_unalias, FeatureDict, Options};
 use crate::output::{write_output, OutputData, OutputFormat, OutputOptions};
 use crate::pool::{pool, PoolMethod};
 
@@ -40,9 +43,15 @@ pub struct ContextBuilder {
     subsample: usize,
     key_order: KeyOrder,
     no_prediction: bool,
+    threads: usize,
 }
 
 impl ContextBuilder {
+    /// Worker threads: 0 = every available core, 1 = all work on the calling thread.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
+        self
+    }
     /// Adds a model (its features are extracted and it is scored on every frame).
     pub fn model(mut self, model: LoadedModel) -> Self {
         self.models.push(model);
@@ -116,9 +125,15 @@ impl ContextBuilder {
                     .collect::<Result<Vec<_>>>()?,
             );
         }
+        let threads = match self.threads {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            n => n,
+        };
         Ok(Context {
             registered: reg,
-            instances: Vec::new(),
+            local: Vec::new(),
+            workers: None,
+            threads,
             models: self.models,
             model_keys: keys,
             subsample: self.subsample.max(1),
@@ -127,8 +142,11 @@ impl ContextBuilder {
             geometry: None,
             collector: Collector::new(),
             frames: 0,
-            prev: Vec::new(),
-            scores: FrameScores::new(),
+            pending: VecDeque::new(),
+            pending_base: 0,
+            prev: VecDeque::new(),
+            spare: Vec::new(),
+            flushed: false,
             started: None,
         })
     }
@@ -147,10 +165,43 @@ pub fn parse_feature_spec(spec: &str) -> Result<(String, FeatureDict)> {
     Ok((name.to_string(), FeatureDict::parse_colon_list(rest)?))
 }
 
+/// A finished or in-flight frame: scores per registered extractor, filled as they arrive.
+struct Pending {
+    index: usize,
+    scores: Vec<Option<FrameScores>>,
+    outstanding: bool,
+}
+
+/// Result of one frame computed on a worker: (extractor slot, scores) per non-temporal extractor.
+type JobResult = (usize, Result<Vec<(usize, FrameScores)>>);
+
+/// The worker side of a threaded context.
+struct Workers {
+    pool: rayon::ThreadPool,
+    /// Idle instance sets of the non-temporal extractors (one per concurrently running job).
+    sets: Arc<Mutex<Vec<Vec<(usize, Box<dyn Extractor>)>>>>,
+    /// Every worker-side extractor: (slot, definition, options).
+    defs: Arc<Vec<WorkerDef>>,
+    tx: Sender<JobResult>,
+    rx: Receiver<JobResult>,
+    in_flight: usize,
+    max_in_flight: usize,
+}
+
+type WorkerDef = (usize, &'static ExtractorDef, Options);
+
 /// A scoring run: push frame pairs, then [`Context::finish`].
+///
+/// With more than one thread, frames are computed in parallel with at most `2 × threads`
+/// frames in flight (memory stays O(threads × frame) on any stream length); results are
+/// collected in push order, so outputs are identical for every thread count.
 pub struct Context {
     registered: Vec<Registered>,
-    instances: Vec<Box<dyn features::Extractor>>,
+    /// Instances run on the calling thread: every temporal extractor, and every extractor when
+    /// single-threaded (`None` for those that live on workers).
+    local: Vec<Option<Box<dyn Extractor>>>,
+    workers: Option<Workers>,
+    threads: usize,
     models: Vec<LoadedModel>,
     model_keys: Vec<Vec<Vec<String>>>,
     subsample: usize,
@@ -159,8 +210,15 @@ pub struct Context {
     geometry: Option<Geometry>,
     collector: Collector,
     frames: usize,
-    prev: Vec<Picture>,
-    scores: FrameScores,
+    /// Frames pushed but not yet appended to the collector, in push order.
+    pending: VecDeque<Pending>,
+    /// Sequence number of `pending.front()`.
+    pending_base: usize,
+    /// Reference pictures of the last two frames (for PREV_REF extractors).
+    prev: VecDeque<Arc<Picture>>,
+    /// Picture buffers to recycle.
+    spare: Vec<Arc<Picture>>,
+    flushed: bool,
     started: Option<Instant>,
 }
 
@@ -169,7 +227,22 @@ impl std::fmt::Debug for Context {
         f.debug_struct("Context")
             .field("extractors", &self.extractor_keys())
             .field("frames", &self.frames)
+            .field("threads", &self.threads)
             .finish()
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        // Let running jobs finish before their pictures and instance sets go away.
+        if let Some(w) = &mut self.workers {
+            while w.in_flight > 0 {
+                if w.rx.recv().is_err() {
+                    break;
+                }
+                w.in_flight -= 1;
+            }
+        }
     }
 }
 
@@ -189,13 +262,61 @@ impl Context {
         self.frames
     }
 
+    /// Worker threads used (1 = everything on the calling thread).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Scores collected so far (complete for every frame once [`Context::flush`] returned).
+    pub fn collector(&self) -> &Collector {
+        &self.collector
+    }
+
+    /// Mutable access to the scores (to import external per-frame values).
+    pub fn collector_mut(&mut self) -> &mut Collector {
+        &mut self.collector
+    }
+
+    /// Geometry of the stream, once the first frame was pushed.
+    pub fn geometry(&self) -> Option<Geometry> {
+        self.geometry
+    }
+
     fn init(&mut self, g: Geometry) -> Result<()> {
-        let mut inst = Vec::with_capacity(self.registered.len());
+        let threaded = self.threads > 1;
+        let mut local = Vec::with_capacity(self.registered.len());
         for r in &self.registered {
-            inst.push((r.def.create)(&r.options, g)?);
+            // Instances are created here even for worker-side extractors, so that size and
+            // option errors surface on the first push, on the calling thread.
+            let inst = (r.def.create)(&r.options, g)?;
+            local.push(if threaded && !r.def.temporal { None } else { Some(inst) });
         }
-        self.instances = inst;
+        self.local = local;
         self.geometry = Some(g);
+        if threaded && self.registered.iter().any(|r| !r.def.temporal) {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(self.threads)
+                .thread_name(|i| format!("rvmaf-worker-{i}"))
+                .build()
+                .map_err(|e| Error::invalid(format!("cannot start worker threads: {e}")))?;
+            let (tx, rx) = channel();
+            let defs = self
+                .registered
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.def.temporal)
+                .map(|(i, r)| (i, r.def, r.options.clone()))
+                .collect();
+            self.workers = Some(Workers {
+                pool,
+                sets: Arc::new(Mutex::new(Vec::new())),
+                defs: Arc::new(defs),
+                tx,
+                rx,
+                in_flight: 0,
+                max_in_flight: 2 * self.threads,
+            });
+        }
         Ok(())
     }
 
@@ -203,9 +324,37 @@ impl Context {
         self.registered.iter().any(|r| r.def.prev_ref)
     }
 
-    /// Scores one frame pair. Both pictures must share format, depth and size with each other
-    /// and with every earlier frame.
+    /// A picture buffer with the contents of `src` (recycled when possible).
+    fn copy_picture(&mut self, src: &PictureView<'_>) -> Result<Arc<Picture>> {
+        let g = src.geometry();
+        if let Some(pos) = self.spare.iter().position(|p| Arc::strong_count(p) == 1 && p.geometry() == g) {
+            let mut p = self.spare.swap_remove(pos);
+            Arc::get_mut(&mut p).expect("unique").copy_from(src)?;
+            return Ok(p);
+        }
+        Ok(Arc::new(src.to_owned_picture()))
+    }
+
+    fn recycle(&mut self, p: Arc<Picture>) {
+        if self.spare.len() < 4 * self.threads + 4 {
+            self.spare.push(p);
+        }
+    }
+
+    /// Scores one frame pair; the frame index is the number of frames pushed before.
+    /// Both pictures must share format, depth and size with each other and with every earlier
+    /// frame.
     pub fn push(&mut self, reference: &PictureView<'_>, distorted: &PictureView<'_>) -> Result<()> {
+        let index = self.frames;
+        self.push_indexed(reference, distorted, index)
+    }
+
+    /// Scores one frame pair under an explicit frame index (libvmaf's `vmaf_read_pictures`).
+    /// Previous-reference extractors (motion) pair frames by push order, as libvmaf does.
+    pub fn push_indexed(&mut self, reference: &PictureView<'_>, distorted: &PictureView<'_>, index: usize) -> Result<()> {
+        if self.flushed {
+            return Err(Error::invalid("frames cannot be pushed after flush"));
+        }
         let g = reference.geometry();
         let gd = distorted.geometry();
         if g != gd {
@@ -226,113 +375,291 @@ impl Context {
             }
             Some(_) => {}
         }
-        let index = self.frames;
-        let n = self.prev.len();
-        let input = FrameInput {
-            index,
-            reference: *reference,
-            distorted: *distorted,
-            prev_ref: if n >= 1 {
-                Some(self.prev[n - 1].view())
-            } else {
-                None
-            },
-            prev_prev_ref: if n >= 2 {
-                Some(self.prev[n - 2].view())
-            } else {
-                None
-            },
-        };
         let skip = self.subsample > 1 && index % self.subsample != 0;
-        let order: Vec<usize> = match self.key_order {
-            KeyOrder::Unthreaded => (0..self.registered.len()).collect(),
-            KeyOrder::Threaded => (0..self.registered.len())
-                .filter(|&i| self.registered[i].def.temporal)
-                .chain((0..self.registered.len()).filter(|&i| !self.registered[i].def.temporal))
-                .collect(),
+        let n = self.registered.len();
+        let mut pending = Pending {
+            index,
+            scores: (0..n).map(|_| None).collect(),
+            outstanding: false,
         };
-        for i in order {
-            let def = self.registered[i].def;
-            if skip && !def.temporal && !def.prev_ref {
-                continue;
-            }
-            self.scores.clear();
-            self.instances[i].extract(&input, &mut self.scores)?;
-            for (k, v) in self.scores.entries() {
-                self.collector.append(k, index, *v)?;
+        let prev_ref = self.prev.back().cloned();
+        let prev_prev_ref = if self.prev.len() >= 2 { self.prev.front().cloned() } else { None };
+
+        // Extractors on the calling thread, in registration order.
+        {
+            let input = FrameInput {
+                index,
+                reference: *reference,
+                distorted: *distorted,
+                prev_ref: prev_ref.as_deref().map(Picture::view),
+                prev_prev_ref: prev_prev_ref.as_deref().map(Picture::view),
+            };
+            for (i, r) in self.registered.iter().enumerate() {
+                let Some(inst) = self.local[i].as_mut() else { continue };
+                if skip && !r.def.temporal && !r.def.prev_ref {
+                    continue;
+                }
+                let mut out = FrameScores::new();
+                inst.extract(&input, &mut out)?;
+                pending.scores[i] = Some(out);
             }
         }
-        if self.needs_prev() {
-            let pic = if self.prev.len() >= 2 {
-                let mut p = self.prev.remove(0);
-                p.copy_from(reference)?;
-                p
+
+        // Worker-side extractors.
+        let ref_arc = if self.workers.is_some() || self.needs_prev() {
+            Some(self.copy_picture(reference)?)
+        } else {
+            None
+        };
+        if self.workers.is_some() {
+            let active: Vec<usize> = self
+                .registered
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| self.local[*i].is_none() && !(skip && !r.def.prev_ref))
+                .map(|(i, _)| i)
+                .collect();
+            if !active.is_empty() {
+                let dis_arc = self.copy_picture(distorted)?;
+                let seq = self.pending_base + self.pending.len();
+                pending.outstanding = true;
+                let w = self.workers.as_mut().expect("threaded");
+                let (sets, defs, tx) = (Arc::clone(&w.sets), Arc::clone(&w.defs), w.tx.clone());
+                let refp = Arc::clone(ref_arc.as_ref().expect("copied"));
+                let geometry = g;
+                w.in_flight += 1;
+                w.pool.spawn(move || {
+                    let res = run_job(
+                        &sets,
+                        &defs,
+                        &active,
+                        geometry,
+                        index,
+                        &refp,
+                        &dis_arc,
+                        prev_ref,
+                        prev_prev_ref,
+                    );
+                    let _ = tx.send((seq, res));
+                });
+            }
+        }
+        self.pending.push_back(pending);
+        if let Some(r) = ref_arc {
+            if self.needs_prev() {
+                self.prev.push_back(r);
+                if self.prev.len() > 2 {
+                    let old = self.prev.pop_front().expect("len > 2");
+                    self.recycle(old);
+                }
             } else {
-                reference.to_owned_picture()
-            };
-            self.prev.push(pic);
+                self.recycle(r);
+            }
         }
         self.frames += 1;
+        // Backpressure: keep at most `max_in_flight` frames on the workers.
+        loop {
+            let wait = match &self.workers {
+                Some(w) => w.in_flight >= w.max_in_flight,
+                None => false,
+            };
+            self.drain(wait)?;
+            if !wait {
+                break;
+            }
+        }
         Ok(())
     }
 
-    /// Flushes temporal extractors, predicts every model on every scored frame and returns the
-    /// report. Fails when no frame was pushed.
-    pub fn finish(mut self) -> Result<Report> {
+    /// Collects finished jobs (blocking for one when `block`) and appends every frame whose
+    /// scores are complete, in push order.
+    fn drain(&mut self, block: bool) -> Result<()> {
+        let mut first_err = None;
+        if let Some(w) = &mut self.workers {
+            let mut got = Vec::new();
+            if block && w.in_flight > 0 {
+                got.push(w.rx.recv().map_err(|_| Error::invalid("a worker thread stopped"))?);
+            }
+            while let Ok(r) = w.rx.try_recv() {
+                got.push(r);
+            }
+            w.in_flight -= got.len();
+            for (seq, res) in got {
+                match res {
+                    Ok(list) => {
+                        let p = &mut self.pending[seq - self.pending_base];
+                        for (i, s) in list {
+                            p.scores[i] = Some(s);
+                        }
+                        p.outstanding = false;
+                    }
+                    Err(e) => {
+                        if first_err.is_none() {
+                            first_err = Some(e);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        while self.pending.front().is_some_and(|p| !p.outstanding) {
+            let p = self.pending.pop_front().expect("front");
+            self.pending_base += 1;
+            let order: Vec<usize> = match self.key_order {
+                KeyOrder::Unthreaded => (0..self.registered.len()).collect(),
+                KeyOrder::Threaded => (0..self.registered.len())
+                    .filter(|&i| self.registered[i].def.temporal)
+                    .chain((0..self.registered.len()).filter(|&i| !self.registered[i].def.temporal))
+                    .collect(),
+            };
+            for i in order {
+                if let Some(s) = &p.scores[i] {
+                    for (k, v) in s.entries() {
+                        self.collector.append(k, p.index, *v)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for every frame in flight and runs the extractors' end-of-stream step (motion2,
+    /// motion3, aggregates). Idempotent; fails when no frame was pushed.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.flushed {
+            return Ok(());
+        }
         if self.frames == 0 {
             return Err(Error::invalid("no frames were scored"));
         }
-        for inst in &mut self.instances {
-            inst.flush(&mut self.collector)?;
+        while self.workers.as_ref().is_some_and(|w| w.in_flight > 0) {
+            self.drain(true)?;
         }
-        let kept: Vec<usize> = (0..self.frames)
+        self.drain(false)?;
+        let g = self.geometry.expect("initialised with the first frame");
+        for i in 0..self.registered.len() {
+            if self.local[i].is_none() {
+                // Worker-side extractors flush from the collector alone (libvmaf flushes its
+                // never-initialised template the same way).
+                let r = &self.registered[i];
+                self.local[i] = Some((r.def.create)(&r.options, g)?);
+            }
+            self.local[i].as_mut().expect("instance").flush(&mut self.collector)?;
+        }
+        self.flushed = true;
+        Ok(())
+    }
+
+    /// Predicts every model on every scored frame (after [`Context::flush`]), writing the model
+    /// scores (and bootstrap statistics) to the collector.
+    pub fn predict(&mut self) -> Result<()> {
+        self.flush()?;
+        let kept: Vec<usize> = (0..self.collector.frame_count().max(self.frames))
             .filter(|i| self.subsample <= 1 || i % self.subsample == 0)
             .collect();
-        let mut model_names = Vec::new();
-        if !self.no_prediction {
-            for (m, keys) in self.models.iter().zip(&self.model_keys) {
-                let (primary, k): (&Model, &Vec<String>) = match m {
-                    LoadedModel::Single(x) => (x, &keys[0]),
-                    LoadedModel::Collection(c) => (&c.primary, &keys[0]),
-                };
-                for &i in &kept {
-                    let s = primary.predict(&self.collector, k, i, false)?;
-                    self.collector.append(&primary.name, i, s)?;
-                }
-                model_names.push(primary.name.clone());
-            }
-            for (m, keys) in self.models.iter().zip(&self.model_keys) {
-                if let LoadedModel::Collection(c) = m {
-                    score_collection(c, &keys[1..], &mut self.collector, &kept)?;
-                }
+        for (m, keys) in self.models.iter().zip(&self.model_keys) {
+            let (primary, k): (&Model, &Vec<String>) = match m {
+                LoadedModel::Single(x) => (x, &keys[0]),
+                LoadedModel::Collection(c) => (&c.primary, &keys[0]),
+            };
+            for &i in &kept {
+                let s = primary.predict(&self.collector, k, i, false)?;
+                self.collector.append(&primary.name, i, s)?;
             }
         }
-        let g = self.geometry.expect("initialised with the first frame");
-        let secs = self
-            .started
-            .map(|t| t.elapsed().as_secs_f64())
-            .unwrap_or(0.0);
-        Ok(Report {
-            collector: self.collector,
-            frame_count: self.frames,
-            subsample: self.subsample,
-            geometry: g,
-            fps: if secs > 0.0 {
-                Some(self.frames as f64 / secs)
-            } else {
-                None
-            },
-            models: model_names,
-            collections: self
-                .models
+        for (m, keys) in self.models.iter().zip(&self.model_keys) {
+            if let LoadedModel::Collection(c) = m {
+                score_collection(c, &keys[1..], &mut self.collector, &kept)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes, predicts every model (unless built with `no_prediction`) and returns the report.
+    pub fn finish(mut self) -> Result<Report> {
+        self.flush()?;
+        if !self.no_prediction {
+            self.predict()?;
+        }
+        let model_names = if self.no_prediction {
+            Vec::new()
+        } else {
+            self.models.iter().map(|m| m.name().to_string()).collect()
+        };
+        let collections = if self.no_prediction {
+            Vec::new()
+        } else {
+            self.models
                 .iter()
                 .filter_map(|m| match m {
                     LoadedModel::Collection(c) => Some(c.name.clone()),
                     _ => None,
                 })
-                .collect(),
+                .collect()
+        };
+        let g = self.geometry.expect("initialised with the first frame");
+        let secs = self.started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+        Ok(Report {
+            collector: std::mem::take(&mut self.collector),
+            frame_count: self.frames,
+            subsample: self.subsample,
+            geometry: g,
+            fps: if secs > 0.0 { Some(self.frames as f64 / secs) } else { None },
+            models: model_names,
+            collections,
         })
     }
+}
+
+/// Runs the worker-side extractors of one frame with an idle instance set.
+#[allow(clippy::too_many_arguments)]
+fn run_job(
+    sets: &Mutex<Vec<Vec<(usize, Box<dyn Extractor>)>>>,
+    defs: &[WorkerDef],
+    active: &[usize],
+    geometry: Geometry,
+    index: usize,
+    reference: &Picture,
+    distorted: &Picture,
+    prev_ref: Option<Arc<Picture>>,
+    prev_prev_ref: Option<Arc<Picture>>,
+) -> Result<Vec<(usize, FrameScores)>> {
+    let set = sets.lock().map_err(|_| Error::invalid("worker state poisoned"))?.pop();
+    let mut set = match set {
+        Some(s) => s,
+        None => {
+            let mut s = Vec::with_capacity(defs.len());
+            for (i, def, opts) in defs {
+                s.push((*i, (def.create)(opts, geometry)?));
+            }
+            s
+        }
+    };
+    let input = FrameInput {
+        index,
+        reference: reference.view(),
+        distorted: distorted.view(),
+        prev_ref: prev_ref.as_deref().map(Picture::view),
+        prev_prev_ref: prev_prev_ref.as_deref().map(Picture::view),
+    };
+    let mut out = Vec::with_capacity(active.len());
+    let mut result = Ok(());
+    for i in active {
+        // A set holds every worker-side extractor; frames skipped by subsampling use a subset.
+        let Some((_, inst)) = set.iter_mut().find(|(j, _)| j == i) else { continue };
+        let mut s = FrameScores::new();
+        if let Err(e) = inst.extract(&input, &mut s) {
+            result = Err(e);
+            break;
+        }
+        out.push((*i, s));
+    }
+    if let Ok(mut g) = sets.lock() {
+        g.push(set);
+    }
+    result.map(|_| out)
 }
 
 fn score_collection(
@@ -416,9 +743,19 @@ impl Report {
     pub fn geometry(&self) -> Geometry {
         self.geometry
     }
-    /// Score names in output order.
-    pub fn names(&self) -> &[String] {
-        self.collector.names()
+    /// Score names in output order, as libvmaf prints them (`integer_adm2`, not the
+    /// internal `VMAF_integer_feature_adm2_score`).
+    pub fn names(&self) -> Vec<&str> {
+        self.collector.names().iter().map(|n| feature_alias(n)).collect()
+    }
+
+    /// The collector key for a printed or internal name.
+    fn key<'a>(&self, name: &'a str) -> &'a str {
+        if self.collector.contains(name) {
+            name
+        } else {
+            feature_unalias(name)
+        }
     }
     /// Names of the model scores (`vmaf`, ...), in model order.
     pub fn model_names(&self) -> &[String] {
@@ -428,15 +765,15 @@ impl Report {
     pub fn collection_names(&self) -> &[String] {
         &self.collections
     }
-    /// Score `name` of frame `index`.
+    /// Score `name` (printed or internal name) of frame `index`.
     pub fn score(&self, name: &str, index: usize) -> Option<f64> {
-        self.collector.get(name, index)
+        self.collector.get(self.key(name), index)
     }
     /// Pools `name` over every scored frame.
     pub fn pool(&self, name: &str, method: PoolMethod) -> Option<f64> {
         pool(
             &self.collector,
-            name,
+            self.key(name),
             method,
             0,
             self.frame_count - 1,

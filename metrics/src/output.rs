@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use crate::collector::Collector;
+use crate::options::feature_alias;
 use crate::pool::{pool, PoolMethod};
 
 /// libvmaf's version string, written in every output.
@@ -203,7 +204,7 @@ pub fn write_xml(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) ->
         write!(w, "    <frame frameNum=\"{i}\" ")?;
         for n in c.names() {
             if let Some(v) = c.get(n, i) {
-                write!(w, "{n}=\"{}\" ", xml_number(v, p))?;
+                write!(w, "{}=\"{}\" ", feature_alias(n), xml_number(v, p))?;
             }
         }
         writeln!(w, "/>")?;
@@ -211,7 +212,7 @@ pub fn write_xml(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) ->
     writeln!(w, "  </frames>")?;
     writeln!(w, "  <pooled_metrics>")?;
     for n in c.names() {
-        write!(w, "    <metric name=\"{n}\" ")?;
+        write!(w, "    <metric name=\"{}\" ", feature_alias(n))?;
         for (m, v) in pooled_values(d, n, opts) {
             write!(w, "{m}=\"{}\" ", xml_number(v, p))?;
         }
@@ -252,10 +253,10 @@ pub fn write_json(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) -
         for (j, (n, v)) in written.into_iter().enumerate() {
             let sep = if j + 1 < cnt { "," } else { "" };
             if v.is_finite() {
-                writeln!(w, "        \"{n}\": {}{sep}", format_number(v, p))?;
+                writeln!(w, "        \"{}\": {}{sep}", feature_alias(n), format_number(v, p))?;
             } else {
                 // libvmaf prints a null without its line break.
-                write!(w, "        \"{n}\": null{sep}")?;
+                write!(w, "        \"{}\": null{sep}", feature_alias(n))?;
             }
         }
         writeln!(w, "      }}")?;
@@ -265,7 +266,7 @@ pub fn write_json(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) -
     write!(w, "  \"pooled_metrics\": {{")?;
     for (i, n) in c.names().iter().enumerate() {
         write!(w, "{}", if i > 0 { ",\n" } else { "\n" })?;
-        write!(w, "    \"{n}\": {{")?;
+        write!(w, "    \"{}\": {{", feature_alias(n))?;
         for (j, (m, v)) in pooled_values(d, n, opts).into_iter().enumerate() {
             write!(w, "{}", if j > 0 { ",\n" } else { "\n" })?;
             if v.is_finite() {
@@ -299,7 +300,7 @@ pub fn write_csv(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) ->
     let c = d.collector;
     write!(w, "Frame,")?;
     for n in c.names() {
-        write!(w, "{n},")?;
+        write!(w, "{},", feature_alias(n))?;
     }
     writeln!(w)?;
     for i in kept_frames(d) {
@@ -321,7 +322,7 @@ pub fn write_sub(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) ->
         write!(w, "{{{i}}}{{{}}}frame: {i}|", i + 1)?;
         for n in c.names() {
             if let Some(v) = c.get(n, i) {
-                write!(w, "{n}: {}|", xml_number(v, opts.precision))?;
+                write!(w, "{}: {}|", feature_alias(n), xml_number(v, opts.precision))?;
             }
         }
         writeln!(w)?;

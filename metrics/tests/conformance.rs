@@ -310,22 +310,17 @@ fn conformance() {
                 // Per-frame values and key order.
                 for (i, (frame, order)) in golden.frames.iter().zip(&golden.frame_keys).enumerate()
                 {
-                    let ours_order: Vec<&String> = report
+                    let ours_order: Vec<&str> = report
                         .names()
-                        .iter()
-                        .filter(|n| frame.contains_key(*n))
+                        .into_iter()
+                        .filter(|n| frame.contains_key(*n) && report.score(n, i).is_some())
                         .collect();
-                    let golden_order: Vec<&String> = order
+                    let golden_order: Vec<&str> = order
                         .iter()
-                        .filter(|k| report.collector().get(k, i).is_some())
+                        .map(String::as_str)
+                        .filter(|k| report.score(k, i).is_some())
                         .collect();
-                    if ours_order
-                        .iter()
-                        .filter(|k| report.collector().get(k, i).is_some())
-                        .collect::<Vec<_>>()
-                        != golden_order.iter().collect::<Vec<_>>()
-                        && missing.is_empty()
-                    {
+                    if ours_order != golden_order && missing.is_empty() {
                         errors.push(format!("{at0} frame {i}: key order {ours_order:?} differs from libvmaf's {golden_order:?}"));
                     }
                     for (k, gv) in frame {
@@ -358,7 +353,7 @@ fn conformance() {
                 }
                 // Pooled values.
                 for (k, methods) in &golden.pooled {
-                    if !comparable(k) || !report.names().contains(k) {
+                    if !comparable(k) || !report.names().contains(&k.as_str()) {
                         continue;
                     }
                     for (m, gv) in methods {

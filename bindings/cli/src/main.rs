@@ -339,6 +339,7 @@ fn run(a: Args) -> Result<(), Failure> {
             .into());
         }
         let mut b = Context::builder()
+            .threads(a.threads.unwrap_or(0) as usize)
             .subsample(subsample)
             .key_order(key_order)
             .no_prediction(a.no_prediction);
