@@ -273,9 +273,16 @@ pub fn cm_region(w: usize, h: usize) -> Region {
 }
 
 /// Whether the angle between (oh, ov) and (th, tv) is under one degree, evaluated as libvmaf
-/// does: integer dot products converted to `f32`, then divided and multiplied in `f64`.
+/// does: `i64` dot products converted to `f32`, then divided and multiplied in `f64`. (At
+/// scales 1-3 two products of full-range `i32` values can exceed `i64`, UB in C: they wrap.)
 #[inline(always)]
-fn angle_flag(ot: i64, oo: i64, tt: i64, cos1_sq: f32) -> bool {
+fn angle_flag(oh: i64, ov: i64, th: i64, tv: i64, cos1_sq: f32) -> bool {
+    let dot = |a: i64, b: i64, c: i64, d: i64| (a * b).wrapping_add(c * d);
+    let (ot, oo, tt) = (
+        dot(oh, th, ov, tv),
+        dot(oh, oh, ov, ov),
+        dot(th, th, tv, tv),
+    );
     let ot = (ot as f32) as f64 / 4096.0;
     let oo = (oo as f32) as f64 / 4096.0;
     let tt = (tt as f32) as f64 / 4096.0;
@@ -310,13 +317,7 @@ pub fn decouple_scale0(
             let p = i * stride + j;
             let o = [rf.hvd[0][p], rf.hvd[1][p], rf.hvd[2][p]];
             let t = [df.hvd[0][p], df.hvd[1][p], df.hvd[2][p]];
-            let (oh, ov, th, tv) = (o[0] as i64, o[1] as i64, t[0] as i64, t[1] as i64);
-            let flag = angle_flag(
-                oh * th + ov * tv,
-                oh * oh + ov * ov,
-                th * th + tv * tv,
-                cos1_sq,
-            );
+            let flag = angle_flag(o[0] as i64, o[1] as i64, t[0] as i64, t[1] as i64, cos1_sq);
             for theta in 0..3 {
                 let (o, t) = (o[theta] as i32, t[theta] as i32);
                 let k = if o == 0 {
@@ -385,13 +386,7 @@ pub fn decouple_s123(
             let p = i * stride + j;
             let o = [rf.hvd[0][p], rf.hvd[1][p], rf.hvd[2][p]];
             let t = [df.hvd[0][p], df.hvd[1][p], df.hvd[2][p]];
-            let (oh, ov, th, tv) = (o[0] as i64, o[1] as i64, t[0] as i64, t[1] as i64);
-            let flag = angle_flag(
-                oh * th + ov * tv,
-                oh * oh + ov * ov,
-                th * th + tv * tv,
-                cos1_sq,
-            );
+            let flag = angle_flag(o[0] as i64, o[1] as i64, t[0] as i64, t[1] as i64, cos1_sq);
             for theta in 0..3 {
                 let (o, t) = (o[theta], t[theta]);
                 let abs_o = o.unsigned_abs();
