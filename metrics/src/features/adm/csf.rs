@@ -241,6 +241,76 @@ mod tests {
         assert!(r[0] < 36453 && r[2] < 49417, "{r:?}");
     }
 
+    /// Fixed-point weights as libvmaf computes them: values printed by its own
+    /// `dwt_quant_step` / `barten_csf` (integer_adm.c / barten_csf_tools.h at f85a853, built
+    /// with gcc 12 -O3 -std=c11 on x86-64, run-time arguments), cast as in adm_csf/i4_adm_csf.
+    #[test]
+    fn fixed_point_weights_match_libvmaf() {
+        // (nvd, rdh, scale-0 [hv, d], scales 1-3 [hv, d], Barten scale 0 as u16 and u32)
+        type Case = (f64, i32, [u16; 2], [[u32; 2]; 3], u16, u32);
+        let cases: [Case; 3] = [
+            (
+                3.0,
+                1080,
+                [36451, 49414],
+                [
+                    [137373792, 61414028],
+                    [186284160, 104783920],
+                    [196165808, 134487184],
+                ],
+                48227,
+                904075776,
+            ),
+            (
+                5.0,
+                1080,
+                [14342, 17077],
+                [
+                    [62382256, 24495736],
+                    [97628224, 48234700],
+                    [118649120, 71447608],
+                ],
+                44232,
+                1432764928,
+            ),
+            (
+                3.0,
+                2160,
+                [10021, 11393],
+                [
+                    [45876252, 17199296],
+                    [75564400, 35644684],
+                    [96654312, 55569672],
+                ],
+                16275,
+                838637696,
+            ),
+        ];
+        for (nvd, rdh, s0, s123, barten_u16, barten_u32) in cases {
+            // nvd 3.0000001 escapes the hard-coded 1080p/3H constants but rounds to the same
+            // f32 display resolution, so the formula's own values show.
+            let p = watson(
+                if nvd == 3.0 && rdh == 1080 {
+                    3.0000001
+                } else {
+                    nvd
+                },
+                rdh,
+            );
+            let r0 = rfactor_scale0(&p, factors(&p, 0).unwrap());
+            assert_eq!([r0[0], r0[2]], s0, "{nvd} {rdh}");
+            assert_eq!(r0[0], r0[1]);
+            for s in 1..4 {
+                let r = rfactor_s123(factors(&p, s).unwrap());
+                assert_eq!([r[0], r[2]], s123[s - 1], "{nvd} {rdh} scale {s}");
+            }
+            // Barten at scale 0 with adm_csf_scale 1 overflows both casts (x86-64 behaviour).
+            let b = barten_csf(0, nvd, rdh, 100.0, 1.0) as f64;
+            assert_eq!(c_double_to_u16(b * 2f64.powi(21)), barten_u16);
+            assert_eq!(c_double_to_u32(b * 2f64.powi(32)), barten_u32);
+        }
+    }
+
     #[test]
     fn blend_tables() {
         let p = CsfParams {
