@@ -7,13 +7,23 @@
 //! energy / reference energy, `adm3 = max(adm2 * dlmw + (1 - aim) * (1 - dlmw), min_val)`.
 //! The kernels live in [`scalar`]; this module holds the option table, validation and glue.
 //!
+//! Only luma is read, so every pixel format (4:0:0 included) and 8–16 bits work.
+//!
+//! Reproduced libvmaf quirks (see the kernels): the int16 wrap of the scale-0 CM centre term
+//! and of the scale-0 CSF output, the `(int32_t)(1u << 31)` = -2^31 "rounding" add before
+//! every scale 1–3 `>> 32`, the 2^sq add of the scale 1–3 denominator, the hard-coded scale-0
+//! weights at 1080p/3H, x86-64 gcc's results for out-of-range float-to-u16/u32 weight casts
+//! (Barten with its default scale) and for signed overflows (wrapping).
+//!
 //! Divergences from libvmaf, all on inputs where libvmaf misbehaves:
 //! * frames narrower or shorter than 33 pixels are rejected at creation (libvmaf reads out of
 //!   bounds or crashes on them);
+//! * `adm_norm_view_dist * adm_ref_display_height < 3240` is rejected at creation (libvmaf
+//!   fails the first `extract` with -EINVAL);
 //! * `adm_csf_mode` 2/3 with a viewing pair that has no blend table is rejected at creation
 //!   (libvmaf uses -22.0 as the CSF weight and outputs NaN);
 //! * when the denominator is 0 (only possible with `adm_noise_weight=0` on flat frames)
-//!   libvmaf leaves `aim` uninitialised; rvmaf writes `aim = 0`.
+//!   libvmaf leaves `aim` uninitialised; rvmaf writes `aim = 0` (so `adm3 = max(1, min_val)`).
 
 use std::sync::Arc;
 
