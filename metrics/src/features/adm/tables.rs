@@ -23,7 +23,7 @@ pub fn div_lookup() -> Vec<i32> {
     t
 }
 
-/// Watson et al. (1997) DWT threshold model parameters for the Y channel (a, k, f0, g[4]).
+/// Watson et al. (1997) DWT threshold model parameters for the Y channel (`a`, `k`, `f0`, `g[4]`).
 pub struct WatsonParams {
     /// Amplitude `a`.
     pub a: f32,
