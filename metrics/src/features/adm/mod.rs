@@ -1,7 +1,172 @@
-//! Placeholder: replaced by the port of this extractor.
-use crate::features::{not_implemented, ExtractorDef};
+//! Integer ADM (Detail Loss Metric, additive impairment, and their blend `adm3`), a port of
+//! libvmaf's `adm` extractor (integer_adm.c, scalar C path).
+//!
+//! Per frame and for each of 4 scales: db2 DWT of reference and distorted luma, decoupling of
+//! the distorted detail bands into restored and additive parts, CSF weighting, contrast
+//! masking; `adm2` = masked restored energy / reference energy (DLM), `aim` = masked additive
+//! energy / reference energy, `adm3 = max(adm2 * dlmw + (1 - aim) * (1 - dlmw), min_val)`.
+//! The kernels live in [`scalar`]; this module holds the option table, validation and glue.
+//!
+//! Only luma is read, so every pixel format (4:0:0 included) and 8–16 bits work.
+//!
+//! Reproduced libvmaf quirks (see the kernels): the int16 wrap of the scale-0 CM centre term
+//! and of the scale-0 CSF output, the `(int32_t)(1u << 31)` = -2^31 "rounding" add before
+//! every scale 1–3 `>> 32`, the 2^sq add of the scale 1–3 denominator, the hard-coded scale-0
+//! weights at 1080p/3H, x86-64 gcc's results for out-of-range float-to-u16/u32 weight casts
+//! (Barten with its default scale) and for signed overflows (wrapping).
+//!
+//! Divergences from libvmaf, all on inputs where libvmaf misbehaves:
+//! * frames narrower or shorter than 33 pixels are rejected at creation (libvmaf reads out of
+//!   bounds or crashes on them);
+//! * `adm_norm_view_dist * adm_ref_display_height < 3240` is rejected at creation (libvmaf
+//!   fails the first `extract` with -EINVAL);
+//! * `adm_csf_mode` 2/3 with a viewing pair that has no blend table is rejected at creation
+//!   (libvmaf uses -22.0 as the CSF weight and outputs NaN);
+//! * when the denominator is 0 (only possible with `adm_noise_weight=0` on flat frames)
+//!   libvmaf leaves `aim` uninitialised; rvmaf writes `aim = 0` (so `adm3 = max(1, min_val)`).
 
-/// Extractor `adm` (not implemented yet).
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::frame::{Geometry, PlaneRef};
+use crate::options::{OptKind, OptSpec, Options};
+
+pub mod csf;
+pub mod scalar;
+pub mod tables;
+
+use csf::{CsfMode, CsfParams};
+use scalar::{Bands, Hvd};
+
+/// Smallest frame width and height accepted (every scale keeps >= 3 samples per line).
+pub const MIN_SIZE: usize = 33;
+
+const OPTIONS: &[OptSpec] = &[
+    OptSpec {
+        name: "debug",
+        alias: None,
+        kind: OptKind::Bool { default: false },
+        param: false,
+        help: "debug mode: enable additional output",
+    },
+    OptSpec {
+        name: "adm_csf_scale",
+        alias: Some("scf"),
+        kind: OptKind::Double {
+            default: 1.0,
+            min: 0.0,
+            max: 50.0,
+        },
+        param: true,
+        help: "scale coefficient for the horizontal & vertical direction terms of CSF",
+    },
+    OptSpec {
+        name: "adm_csf_diag_scale",
+        alias: Some("scfd"),
+        kind: OptKind::Double {
+            default: 1.0,
+            min: 0.0,
+            max: 50.0,
+        },
+        param: true,
+        help: "scale coefficient for the diagonal direction term of CSF",
+    },
+    OptSpec {
+        name: "adm_dlm_weight",
+        alias: Some("dlmw"),
+        kind: OptKind::Double {
+            default: 0.5,
+            min: 0.0,
+            max: 1.0,
+        },
+        param: true,
+        help: "linear weighting between DLM and AIM; 1 corresponds to DLM-only",
+    },
+    OptSpec {
+        name: "adm_enhn_gain_limit",
+        alias: Some("egl"),
+        kind: OptKind::Double {
+            default: 100.0,
+            min: 1.0,
+            max: 100.0,
+        },
+        param: true,
+        help: "enhancement gain imposed on adm, must be >= 1.0, \
+               where 1.0 means the gain is completely disabled",
+    },
+    OptSpec {
+        name: "adm_norm_view_dist",
+        alias: Some("nvd"),
+        kind: OptKind::Double {
+            default: 3.0,
+            min: 0.75,
+            max: 24.0,
+        },
+        param: true,
+        help: "normalized viewing distance = viewing distance / ref display's physical height",
+    },
+    OptSpec {
+        name: "adm_ref_display_height",
+        alias: Some("rdh"),
+        kind: OptKind::Int {
+            default: 1080,
+            min: 1,
+            max: 4320,
+        },
+        param: true,
+        help: "reference display height in pixels",
+    },
+    OptSpec {
+        name: "adm_csf_mode",
+        alias: Some("csf"),
+        kind: OptKind::Int {
+            default: 0,
+            min: 0,
+            max: 3,
+        },
+        param: true,
+        help: "contrast sensitivity function",
+    },
+    OptSpec {
+        name: "adm_noise_weight",
+        alias: Some("nw"),
+        kind: OptKind::Double {
+            default: 0.03125,
+            min: 0.0,
+            max: 1500.0,
+        },
+        param: true,
+        help: "noise weight",
+    },
+    OptSpec {
+        name: "adm_skip_aim",
+        alias: None,
+        kind: OptKind::Bool { default: false },
+        param: false,
+        help: "skip the calculation of AIM",
+    },
+    OptSpec {
+        name: "adm_skip_scale0",
+        alias: Some("ssz"),
+        kind: OptKind::Bool { default: false },
+        param: true,
+        help: "skip the calculation of scale 0",
+    },
+    OptSpec {
+        name: "adm_min_val",
+        alias: Some("min"),
+        kind: OptKind::Double {
+            default: 0.0,
+            min: 0.0,
+            max: 1.0,
+        },
+        param: true,
+        help: "minimum value allowed; lower values will be clipped to this value",
+    },
+];
+
+/// Extractor `adm` (integer ADM).
 pub static DEF: ExtractorDef = ExtractorDef {
     name: "adm",
     provided: &[
@@ -24,8 +189,451 @@ pub static DEF: ExtractorDef = ExtractorDef {
         "integer_adm_num_scale3",
         "integer_adm_den_scale3",
     ],
-    options: &[],
+    options: OPTIONS,
     temporal: false,
     prev_ref: false,
-    create: |_, _| Err(not_implemented("adm")),
+    create,
 };
+
+/// Parsed option values.
+#[derive(Debug, Clone, Copy)]
+struct Config {
+    debug: bool,
+    dlm_weight: f64,
+    egl: f64,
+    noise_weight: f64,
+    skip_aim: bool,
+    skip_scale0: bool,
+    min_val: f64,
+    csf: CsfParams,
+}
+
+/// Sizes and tap indices of one scale: the DWT reads `w_in` x `h_in`, the bands are `w` x `h`.
+#[derive(Debug, Clone)]
+struct ScaleGeom {
+    w_in: usize,
+    w: usize,
+    h: usize,
+    ind_x: Vec<[usize; 4]>,
+    ind_y: Vec<[usize; 4]>,
+}
+
+/// Per-scale fixed-point CSF weights.
+#[derive(Debug, Clone, Copy)]
+struct Weights {
+    /// Scale 0 `[h, v, d]` (Q21, Q21, Q23).
+    rf0: [u16; 3],
+    /// Scales 1–3 `[h, v, d]` (Q32).
+    rf: [[u32; 3]; 3],
+    /// `pow(factor, 3)` per scale and orientation (denominator).
+    cubed: [[f64; 3]; 4],
+}
+
+/// Scratch buffers, allocated once.
+struct Buffers {
+    tmp16: [Vec<i16>; 2],
+    tmp32: [Vec<i32>; 2],
+    ref0: Bands<i16>,
+    dis0: Bands<i16>,
+    /// Scales 1..=3 (index scale - 1).
+    ref_s: [Bands<i32>; 3],
+    dis_s: [Bands<i32>; 3],
+    r16: Hvd<i16>,
+    a16: Hvd<i16>,
+    dst16: Hvd<i16>,
+    flt16: Hvd<i16>,
+    r32: Hvd<i32>,
+    a32: Hvd<i32>,
+    dst32: Hvd<i32>,
+    flt32: Hvd<i32>,
+}
+
+/// A running `adm` instance.
+struct Adm {
+    cfg: Config,
+    geometry: Geometry,
+    names: Vec<Arc<str>>,
+    scales: Vec<ScaleGeom>,
+    weights: Weights,
+    div_lookup: Vec<i32>,
+    cos1_sq: f32,
+    buf: Buffers,
+}
+
+fn opt_err(msg: impl Into<String>) -> Error {
+    Error::FeatureOption {
+        extractor: "adm".to_string(),
+        message: msg.into(),
+    }
+}
+
+fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    let mode_int = options.int("adm_csf_mode");
+    let mode = CsfMode::from_int(mode_int)
+        .ok_or_else(|| opt_err(format!("adm_csf_mode {mode_int} is not 0..3")))?;
+    let csf = CsfParams {
+        mode,
+        nvd: options.double("adm_norm_view_dist"),
+        rdh: options.int("adm_ref_display_height"),
+        scale: options.double("adm_csf_scale"),
+        diag_scale: options.double("adm_csf_diag_scale"),
+    };
+    // libvmaf (extract): the 16-bit pipeline cannot represent angular frequencies below
+    // 1080 rows at 3 heights.
+    if csf.nvd * (csf.rdh as f64) < 3.0 * 1080.0 {
+        return Err(opt_err(format!(
+            "adm_norm_view_dist * adm_ref_display_height = {} * {} is below 3240 (1080p at 3H), \
+             which integer ADM cannot represent",
+            csf.nvd, csf.rdh
+        )));
+    }
+    if matches!(mode, CsfMode::Blend | CsfMode::BlendMae) && !csf::blend_supported(csf.nvd, csf.rdh)
+    {
+        return Err(opt_err(format!(
+            "adm_csf_mode {mode_int} has no blended CSF table for adm_ref_display_height={} \
+             adm_norm_view_dist={} (tables exist for 1080 at 3 or 5, 2160 at 1.5, 3 or 5, \
+             720 at 5)",
+            csf.rdh, csf.nvd
+        )));
+    }
+    let cfg = Config {
+        debug: options.bool("debug"),
+        dlm_weight: options.double("adm_dlm_weight"),
+        egl: options.double("adm_enhn_gain_limit"),
+        noise_weight: options.double("adm_noise_weight"),
+        skip_aim: options.bool("adm_skip_aim"),
+        skip_scale0: options.bool("adm_skip_scale0"),
+        min_val: options.double("adm_min_val"),
+        csf,
+    };
+
+    let (w, h) = (geometry.width, geometry.height);
+    if w < MIN_SIZE || h < MIN_SIZE {
+        return Err(Error::extraction(
+            "adm",
+            format!(
+                "frame {w}x{h} is too small: integer ADM needs at least {MIN_SIZE}x{MIN_SIZE} \
+                 (4 dyadic scales of a 4-tap wavelet)"
+            ),
+        ));
+    }
+
+    let mut weights = Weights {
+        rf0: [0; 3],
+        rf: [[0; 3]; 3],
+        cubed: [[0.0; 3]; 4],
+    };
+    for scale in 0..4 {
+        let f = csf::factors(&cfg.csf, scale).ok_or_else(|| opt_err("no CSF table"))?;
+        let f3 = [f[0], f[0], f[1]];
+        weights.cubed[scale] = f3.map(|x| (x as f64).powf(3.0));
+        if scale == 0 {
+            weights.rf0 = csf::rfactor_scale0(&cfg.csf, f);
+        } else {
+            weights.rf[scale - 1] = csf::rfactor_s123(f);
+        }
+    }
+
+    let mut scales = Vec::with_capacity(4);
+    let (mut wi, mut hi) = (w, h);
+    for _ in 0..4 {
+        let (wo, ho) = (wi.div_ceil(2), hi.div_ceil(2));
+        scales.push(ScaleGeom {
+            w_in: wi,
+            w: wo,
+            h: ho,
+            ind_x: scalar::dwt_indices(wi),
+            ind_y: scalar::dwt_indices(hi),
+        });
+        (wi, hi) = (wo, ho);
+    }
+
+    let n0 = scales[0].w * scales[0].h;
+    let n = |s: usize| scales[s].w * scales[s].h;
+    let buf = Buffers {
+        tmp16: [vec![0; w], vec![0; w]],
+        tmp32: [vec![0; scales[1].w_in], vec![0; scales[1].w_in]],
+        ref0: Bands::new(n0),
+        dis0: Bands::new(n0),
+        ref_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
+        dis_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
+        r16: scalar::hvd(n0),
+        a16: scalar::hvd(n0),
+        dst16: scalar::hvd(n0),
+        flt16: scalar::hvd(n0),
+        r32: scalar::hvd(n(1)),
+        a32: scalar::hvd(n(1)),
+        dst32: scalar::hvd(n(1)),
+        flt32: scalar::hvd(n(1)),
+    };
+
+    Ok(Box::new(Adm {
+        cfg,
+        geometry,
+        names: output_names(&DEF, options),
+        scales,
+        weights,
+        div_lookup: tables::div_lookup(),
+        cos1_sq: scalar::cos_1deg_sq(),
+        buf,
+    }))
+}
+
+/// Per-frame totals: `num`/`den` per scale (as libvmaf's `scores[8]`) and the AIM numerator.
+#[derive(Debug, Default, Clone, Copy)]
+struct ScaleScores {
+    num: [f32; 4],
+    den: [f32; 4],
+    aim: [f32; 4],
+}
+
+impl Adm {
+    fn dwt_scale0(&mut self, plane: PlaneRef<'_>, is_ref: bool) {
+        let g = &self.scales[0];
+        let bpc = self.geometry.bit_depth;
+        let b = &mut self.buf;
+        let out = if is_ref { &mut b.ref0 } else { &mut b.dis0 };
+        let [lo, hi] = &mut b.tmp16;
+        let lo_only = self.cfg.skip_scale0;
+        match plane {
+            PlaneRef::U8(p) => scalar::dwt_scale0(
+                p.data(),
+                p.stride(),
+                g.w_in,
+                bpc,
+                &g.ind_y,
+                &g.ind_x,
+                lo,
+                hi,
+                out,
+                g.w,
+                lo_only,
+            ),
+            PlaneRef::U16(p) => scalar::dwt_scale0(
+                p.data(),
+                p.stride(),
+                g.w_in,
+                bpc,
+                &g.ind_y,
+                &g.ind_x,
+                lo,
+                hi,
+                out,
+                g.w,
+                lo_only,
+            ),
+        }
+    }
+
+    fn dwt_s123(&mut self, scale: usize, is_ref: bool) {
+        let g = &self.scales[scale];
+        let b = &mut self.buf;
+        let (bands, bands0) = if is_ref {
+            (&mut b.ref_s, &b.ref0)
+        } else {
+            (&mut b.dis_s, &b.dis0)
+        };
+        let [lo, hi] = &mut b.tmp32;
+        let src_stride = self.scales[scale - 1].w;
+        if scale == 1 {
+            scalar::dwt_s123(
+                &bands0.a,
+                src_stride,
+                g.w_in,
+                1,
+                &g.ind_y,
+                &g.ind_x,
+                lo,
+                hi,
+                &mut bands[0],
+                g.w,
+            );
+        } else {
+            let (prev, cur) = bands.split_at_mut(scale - 1);
+            scalar::dwt_s123(
+                &prev[scale - 2].a,
+                src_stride,
+                g.w_in,
+                scale,
+                &g.ind_y,
+                &g.ind_x,
+                lo,
+                hi,
+                &mut cur[0],
+                g.w,
+            );
+        }
+    }
+
+    fn compute(&mut self, ref_plane: PlaneRef<'_>, dis_plane: PlaneRef<'_>) -> ScaleScores {
+        let cfg = self.cfg;
+        let mut sc = ScaleScores::default();
+
+        self.dwt_scale0(ref_plane, true);
+        self.dwt_scale0(dis_plane, false);
+        if cfg.skip_scale0 {
+            sc.den[0] = 1e-10;
+        } else {
+            let (w, h) = (self.scales[0].w, self.scales[0].h);
+            let rf = self.weights.rf0;
+            let b = &mut self.buf;
+            scalar::decouple_scale0(
+                &b.ref0,
+                &b.dis0,
+                w,
+                w,
+                h,
+                cfg.egl,
+                self.cos1_sq,
+                &self.div_lookup,
+                &mut b.r16,
+                &mut b.a16,
+            );
+            sc.den[0] = scalar::csf_den_scale0(
+                &b.ref0.hvd,
+                w,
+                w,
+                h,
+                self.weights.cubed[0],
+                cfg.noise_weight,
+            );
+            scalar::csf_scale0(&b.a16, w, w, h, rf, &mut b.dst16, &mut b.flt16);
+            sc.num[0] =
+                scalar::cm_scale0(&b.r16, &b.dst16, &b.flt16, w, w, h, rf, cfg.noise_weight);
+            if !cfg.skip_aim {
+                scalar::csf_scale0(&b.r16, w, w, h, rf, &mut b.dst16, &mut b.flt16);
+                sc.aim[0] = scalar::cm_scale0(&b.a16, &b.dst16, &b.flt16, w, w, h, rf, 0.0);
+            }
+        }
+
+        for scale in 1..4 {
+            self.dwt_s123(scale, true);
+            self.dwt_s123(scale, false);
+            let (w, h) = (self.scales[scale].w, self.scales[scale].h);
+            let rf = self.weights.rf[scale - 1];
+            let b = &mut self.buf;
+            let (rb, db) = (&b.ref_s[scale - 1], &b.dis_s[scale - 1]);
+            scalar::decouple_s123(
+                rb,
+                db,
+                w,
+                w,
+                h,
+                cfg.egl,
+                self.cos1_sq,
+                &self.div_lookup,
+                &mut b.r32,
+                &mut b.a32,
+            );
+            sc.den[scale] = scalar::csf_den_s123(
+                &rb.hvd,
+                w,
+                w,
+                h,
+                scale,
+                self.weights.cubed[scale],
+                cfg.noise_weight,
+            );
+            scalar::csf_s123(&b.a32, w, w, h, rf, &mut b.dst32, &mut b.flt32);
+            sc.num[scale] = scalar::cm_s123(
+                &b.r32,
+                &b.dst32,
+                &b.flt32,
+                w,
+                w,
+                h,
+                scale,
+                rf,
+                cfg.noise_weight,
+            );
+            if !cfg.skip_aim {
+                scalar::csf_s123(&b.r32, w, w, h, rf, &mut b.dst32, &mut b.flt32);
+                sc.aim[scale] =
+                    scalar::cm_s123(&b.a32, &b.dst32, &b.flt32, w, w, h, scale, rf, 0.0);
+            }
+        }
+        sc
+    }
+}
+
+impl Extractor for Adm {
+    fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
+        for (what, pic) in [
+            ("reference", &input.reference),
+            ("distorted", &input.distorted),
+        ] {
+            let g = pic.geometry();
+            if g.width != self.geometry.width
+                || g.height != self.geometry.height
+                || g.bit_depth != self.geometry.bit_depth
+            {
+                return Err(Error::extraction(
+                    "adm",
+                    format!(
+                        "{what} picture is {}x{} at {} bits, the extractor was created for \
+                         {}x{} at {} bits",
+                        g.width,
+                        g.height,
+                        g.bit_depth,
+                        self.geometry.width,
+                        self.geometry.height,
+                        self.geometry.bit_depth
+                    ),
+                ));
+            }
+        }
+        let sc = self.compute(input.reference.luma(), input.distorted.luma());
+
+        let (w, h) = (self.geometry.width, self.geometry.height);
+        let numden_limit = 1e-10 * (w * h) as f64 / (1920.0 * 1080.0);
+        let mut num = 0f64;
+        let mut den = 0f64;
+        let mut aim_num = 0f64;
+        for s in 0..4 {
+            num += sc.num[s] as f64;
+            den += sc.den[s] as f64;
+            aim_num += sc.aim[s] as f64;
+        }
+        if num < numden_limit {
+            num = 0.0;
+        }
+        if den < numden_limit {
+            den = 0.0;
+        }
+        let (adm2, aim) = if den == 0.0 {
+            // libvmaf leaves aim uninitialised here.
+            (1.0, 0.0)
+        } else {
+            (num / den, aim_num / den)
+        };
+        let dlmw = self.cfg.dlm_weight;
+        let adm3 = c_max(adm2 * dlmw + (1.0 - aim) * (1.0 - dlmw), self.cfg.min_val);
+
+        let n = &self.names;
+        out.push(&n[0], adm2);
+        out.push(&n[1], aim);
+        out.push(&n[2], adm3);
+        for s in 0..4 {
+            out.push(&n[3 + s], sc.num[s] as f64 / sc.den[s] as f64);
+        }
+        if self.cfg.debug {
+            out.push(&n[7], adm2);
+            out.push(&n[8], num);
+            out.push(&n[9], den);
+            for s in 0..4 {
+                out.push(&n[10 + 2 * s], sc.num[s] as f64);
+                out.push(&n[11 + 2 * s], sc.den[s] as f64);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[inline]
+fn c_max(x: f64, y: f64) -> f64 {
+    if x > y {
+        x
+    } else {
+        y
+    }
+}
