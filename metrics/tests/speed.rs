@@ -664,3 +664,51 @@ fn registry_and_geometry_checks() {
     let mut t = (SPEED_TEMPORAL.create)(&temporal_opts(""), g).unwrap();
     assert!(t.extract(&input, &mut FrameScores::new()).is_err());
 }
+
+/// speed_temporal against numbers printed (at full precision) by libvmaf f85a853's scalar C
+/// path for `--feature speed_temporal[=...]` on corpus pairs. The corpus has no
+/// speed_temporal golden; these few values pin the temporal wiring (frame differences,
+/// use_ref_diff, prescale, 12-bit input) to libvmaf.
+#[test]
+fn temporal_matches_libvmaf_values() {
+    let cases: &[(&str, &str, &str, [f64; 3])] = &[
+        (
+            "sunset_1080p",
+            "x264_crf35",
+            "",
+            [0.0, 13.14697551727295, 15.865386009216309],
+        ),
+        (
+            "sunset_1080p",
+            "x264_crf35",
+            "speed_use_ref_diff=true",
+            [0.0, 14.243949890136719, 16.693796157836914],
+        ),
+        (
+            "sunset_1080p",
+            "x264_crf35",
+            "speed_prescale=0.5:speed_prescale_method=bilinear",
+            [0.0, 10.321466445922852, 7.644519329071045],
+        ),
+        (
+            "wine_12bit",
+            "x265_12bit_crf32",
+            "",
+            [0.0, 5.650452136993408, 4.503488540649414],
+        ),
+        (
+            "wine_12bit",
+            "x265_12bit_crf32",
+            "speed_use_ref_diff=true",
+            [0.0, 12.689728736877441, 16.290264129638672],
+        ),
+    ];
+    for &(pair, dis, opts, expected) in cases {
+        let (r, d) = common::pair_paths(pair, dis);
+        let (r, d) = (read_all(&r), read_all(&d));
+        let mut t = SpeedTemporal::new(&temporal_opts(opts), r[0].geometry()).unwrap();
+        let out = run(&mut t, &r, &d);
+        let got: Vec<f64> = out.iter().map(|f| f[0].1).collect();
+        assert_eq!(got, expected, "{pair}/{dis} {opts}");
+    }
+}

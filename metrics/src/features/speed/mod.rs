@@ -1,7 +1,7 @@
 //! SpEED: `speed_chroma` and `speed_temporal` (libvmaf `speed.c`, with the Gaussian filters,
 //! decimation and scalers of `vif_tools.c`), ported from the scalar C path.
 //!
-//! Both extractors run the same [`core::SpeedCore`]: a plane is converted to f32 minus 128
+//! Both extractors run the same SpEED core (`core.rs`): a plane is converted to f32 minus 128
 //! (high bit depths divided down to the 8-bit range first), optionally resampled by
 //! `speed_prescale`, blurred and decimated by 16, made zero-mean locally, cut into 5×5 blocks
 //! whose 25×25 covariance gives eigenvalues and per-block variances, and scored by the
@@ -22,11 +22,16 @@
 //! * Odd sizes keep the `ceil` chroma planes of our pictures (libvmaf's hold `floor`).
 //! * `speed_temporal` with `speed_prescale` > 1: libvmaf's frame buffers are too small (heap
 //!   overflow); rvmaf sizes them correctly.
+//! * A `speed_prescale` within 1e-3 of 1 that still changes the plane size (large planes):
+//!   libvmaf skips the resampling but uses the new size (reading unset samples); rvmaf
+//!   resamples. Whenever the size does not change both copy the plane, so results agree
+//!   wherever libvmaf's are defined.
 //!
 //! Singular covariance matrices (flat planes, e.g. grey chroma) are not an error: libvmaf logs
 //! "est_params: covariance matrix is singular" and carries on with defined numbers, and so do
 //! we. Instead of logging, each extractor counts these events in a [`SpeedWarnings`] that the
-//! caller can read ([`SpeedChroma::warnings`], [`SpeedTemporal::warnings`]).
+//! caller can read ([`SpeedChroma::warnings`], [`SpeedTemporal::warnings`]); counts are per
+//! instance (an engine running several `speed_chroma` instances sums them).
 
 mod core;
 mod filter;
