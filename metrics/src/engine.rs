@@ -126,7 +126,9 @@ impl ContextBuilder {
             );
         }
         let threads = match self.threads {
-            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            0 => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
             n => n,
         };
         Ok(Context {
@@ -179,7 +181,7 @@ type JobResult = (usize, Result<Vec<(usize, FrameScores)>>);
 struct Workers {
     pool: rayon::ThreadPool,
     /// Idle instance sets of the non-temporal extractors (one per concurrently running job).
-    sets: Arc<Mutex<Vec<Vec<(usize, Box<dyn Extractor>)>>>>,
+    sets: Arc<Mutex<Vec<InstanceSet>>>,
     /// Every worker-side extractor: (slot, definition, options).
     defs: Arc<Vec<WorkerDef>>,
     tx: Sender<JobResult>,
@@ -189,6 +191,9 @@ struct Workers {
 }
 
 type WorkerDef = (usize, &'static ExtractorDef, Options);
+
+/// One worker's instances of the worker-side extractors, by registration slot.
+type InstanceSet = Vec<(usize, Box<dyn Extractor>)>;
 
 /// A scoring run: push frame pairs, then [`Context::finish`].
 ///
@@ -289,7 +294,11 @@ impl Context {
             // Instances are created here even for worker-side extractors, so that size and
             // option errors surface on the first push, on the calling thread.
             let inst = (r.def.create)(&r.options, g)?;
-            local.push(if threaded && !r.def.temporal { None } else { Some(inst) });
+            local.push(if threaded && !r.def.temporal {
+                None
+            } else {
+                Some(inst)
+            });
         }
         self.local = local;
         self.geometry = Some(g);
@@ -327,7 +336,11 @@ impl Context {
     /// A picture buffer with the contents of `src` (recycled when possible).
     fn copy_picture(&mut self, src: &PictureView<'_>) -> Result<Arc<Picture>> {
         let g = src.geometry();
-        if let Some(pos) = self.spare.iter().position(|p| Arc::strong_count(p) == 1 && p.geometry() == g) {
+        if let Some(pos) = self
+            .spare
+            .iter()
+            .position(|p| Arc::strong_count(p) == 1 && p.geometry() == g)
+        {
             let mut p = self.spare.swap_remove(pos);
             Arc::get_mut(&mut p).expect("unique").copy_from(src)?;
             return Ok(p);
@@ -351,7 +364,12 @@ impl Context {
 
     /// Scores one frame pair under an explicit frame index (libvmaf's `vmaf_read_pictures`).
     /// Previous-reference extractors (motion) pair frames by push order, as libvmaf does.
-    pub fn push_indexed(&mut self, reference: &PictureView<'_>, distorted: &PictureView<'_>, index: usize) -> Result<()> {
+    pub fn push_indexed(
+        &mut self,
+        reference: &PictureView<'_>,
+        distorted: &PictureView<'_>,
+        index: usize,
+    ) -> Result<()> {
         if self.flushed {
             return Err(Error::invalid("frames cannot be pushed after flush"));
         }
@@ -383,7 +401,11 @@ impl Context {
             outstanding: false,
         };
         let prev_ref = self.prev.back().cloned();
-        let prev_prev_ref = if self.prev.len() >= 2 { self.prev.front().cloned() } else { None };
+        let prev_prev_ref = if self.prev.len() >= 2 {
+            self.prev.front().cloned()
+        } else {
+            None
+        };
 
         // Extractors on the calling thread, in registration order.
         {
@@ -395,7 +417,9 @@ impl Context {
                 prev_prev_ref: prev_prev_ref.as_deref().map(Picture::view),
             };
             for (i, r) in self.registered.iter().enumerate() {
-                let Some(inst) = self.local[i].as_mut() else { continue };
+                let Some(inst) = self.local[i].as_mut() else {
+                    continue;
+                };
                 if skip && !r.def.temporal && !r.def.prev_ref {
                     continue;
                 }
@@ -416,7 +440,7 @@ impl Context {
                 .registered
                 .iter()
                 .enumerate()
-                .filter(|(i, r)| self.local[*i].is_none() && !(skip && !r.def.prev_ref))
+                .filter(|(i, r)| self.local[*i].is_none() && (!skip || r.def.prev_ref))
                 .map(|(i, _)| i)
                 .collect();
             if !active.is_empty() {
@@ -478,7 +502,10 @@ impl Context {
         if let Some(w) = &mut self.workers {
             let mut got = Vec::new();
             if block && w.in_flight > 0 {
-                got.push(w.rx.recv().map_err(|_| Error::invalid("a worker thread stopped"))?);
+                got.push(
+                    w.rx.recv()
+                        .map_err(|_| Error::invalid("a worker thread stopped"))?,
+                );
             }
             while let Ok(r) = w.rx.try_recv() {
                 got.push(r);
@@ -546,7 +573,10 @@ impl Context {
                 let r = &self.registered[i];
                 self.local[i] = Some((r.def.create)(&r.options, g)?);
             }
-            self.local[i].as_mut().expect("instance").flush(&mut self.collector)?;
+            self.local[i]
+                .as_mut()
+                .expect("instance")
+                .flush(&mut self.collector)?;
         }
         self.flushed = true;
         Ok(())
@@ -600,13 +630,20 @@ impl Context {
                 .collect()
         };
         let g = self.geometry.expect("initialised with the first frame");
-        let secs = self.started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+        let secs = self
+            .started
+            .map(|t| t.elapsed().as_secs_f64())
+            .unwrap_or(0.0);
         Ok(Report {
             collector: std::mem::take(&mut self.collector),
             frame_count: self.frames,
             subsample: self.subsample,
             geometry: g,
-            fps: if secs > 0.0 { Some(self.frames as f64 / secs) } else { None },
+            fps: if secs > 0.0 {
+                Some(self.frames as f64 / secs)
+            } else {
+                None
+            },
             models: model_names,
             collections,
         })
@@ -616,7 +653,7 @@ impl Context {
 /// Runs the worker-side extractors of one frame with an idle instance set.
 #[allow(clippy::too_many_arguments)]
 fn run_job(
-    sets: &Mutex<Vec<Vec<(usize, Box<dyn Extractor>)>>>,
+    sets: &Mutex<Vec<InstanceSet>>,
     defs: &[WorkerDef],
     active: &[usize],
     geometry: Geometry,
@@ -626,7 +663,10 @@ fn run_job(
     prev_ref: Option<Arc<Picture>>,
     prev_prev_ref: Option<Arc<Picture>>,
 ) -> Result<Vec<(usize, FrameScores)>> {
-    let set = sets.lock().map_err(|_| Error::invalid("worker state poisoned"))?.pop();
+    let set = sets
+        .lock()
+        .map_err(|_| Error::invalid("worker state poisoned"))?
+        .pop();
     let mut set = match set {
         Some(s) => s,
         None => {
@@ -648,7 +688,9 @@ fn run_job(
     let mut result = Ok(());
     for i in active {
         // A set holds every worker-side extractor; frames skipped by subsampling use a subset.
-        let Some((_, inst)) = set.iter_mut().find(|(j, _)| j == i) else { continue };
+        let Some((_, inst)) = set.iter_mut().find(|(j, _)| j == i) else {
+            continue;
+        };
         let mut s = FrameScores::new();
         if let Err(e) = inst.extract(&input, &mut s) {
             result = Err(e);
@@ -746,7 +788,11 @@ impl Report {
     /// Score names in output order, as libvmaf prints them (`integer_adm2`, not the
     /// internal `VMAF_integer_feature_adm2_score`).
     pub fn names(&self) -> Vec<&str> {
-        self.collector.names().iter().map(|n| feature_alias(n)).collect()
+        self.collector
+            .names()
+            .iter()
+            .map(|n| feature_alias(n))
+            .collect()
     }
 
     /// The collector key for a printed or internal name.
@@ -816,5 +862,88 @@ impl Report {
         self.write(&mut v, OutputFormat::Json, opts)
             .expect("writing to memory");
         String::from_utf8(v).expect("utf-8")
+    }
+}
+
+/// One reference scored against several distorted inputs (per-title ladders, CRF searches).
+///
+/// Each distorted input gets its own [`Report`], identical to a separate run with the same
+/// settings.
+pub struct MultiContext {
+    contexts: Vec<Context>,
+}
+
+impl std::fmt::Debug for MultiContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MultiContext")
+            .field("inputs", &self.contexts.len())
+            .finish()
+    }
+}
+
+impl MultiContext {
+    /// `n` distorted inputs scored with the settings of `builder`.
+    pub fn new(builder: &ContextBuilder, n: usize) -> Result<MultiContext> {
+        if n == 0 {
+            return Err(Error::invalid("at least one distorted input is needed"));
+        }
+        let contexts = (0..n)
+            .map(|_| builder.clone().build())
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MultiContext { contexts })
+    }
+
+    /// Number of distorted inputs.
+    pub fn len(&self) -> usize {
+        self.contexts.len()
+    }
+
+    /// Always false (a multi-context has at least one input).
+    pub fn is_empty(&self) -> bool {
+        self.contexts.is_empty()
+    }
+
+    /// Scores one reference frame against the matching frame of every distorted input
+    /// (`distorted[i]` belongs to input `i`).
+    pub fn push(
+        &mut self,
+        reference: &PictureView<'_>,
+        distorted: &[PictureView<'_>],
+    ) -> Result<()> {
+        if distorted.len() != self.contexts.len() {
+            return Err(Error::invalid(format!(
+                "{} distorted pictures for {} inputs",
+                distorted.len(),
+                self.contexts.len()
+            )));
+        }
+        for (c, d) in self.contexts.iter_mut().zip(distorted) {
+            c.push(reference, d)?;
+        }
+        Ok(())
+    }
+
+    /// Scores a frame for input `i` only (inputs that ended early are simply not pushed).
+    pub fn push_one(
+        &mut self,
+        i: usize,
+        reference: &PictureView<'_>,
+        distorted: &PictureView<'_>,
+    ) -> Result<()> {
+        let n = self.contexts.len();
+        self.contexts
+            .get_mut(i)
+            .ok_or_else(|| Error::invalid(format!("input {i} out of range (have {n})")))?
+            .push(reference, distorted)
+    }
+
+    /// Frames pushed for input `i`.
+    pub fn frames(&self, i: usize) -> usize {
+        self.contexts.get(i).map_or(0, Context::frames)
+    }
+
+    /// Finishes every input; reports in input order.
+    pub fn finish(self) -> Result<Vec<Report>> {
+        self.contexts.into_iter().map(Context::finish).collect()
     }
 }

@@ -21,7 +21,7 @@ pub use frame::{Geometry, Picture, PictureView, PixelFormat, Plane, PlaneRef};
 pub use options::FeatureDict;
 pub mod model;
 
-pub use engine::{Context, ContextBuilder, KeyOrder, Pooled, Report};
+pub use engine::{Context, ContextBuilder, KeyOrder, MultiContext, Pooled, Report};
 pub use model::{LoadedModel, ModelFlags};
 pub use output::{OutputFormat, OutputOptions, Precision};
 pub use pool::PoolMethod;

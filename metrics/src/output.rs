@@ -63,7 +63,6 @@ pub struct OutputOptions {
     pub extra_pools: Vec<PoolMethod>,
 }
 
-
 /// The scores and run facts an output is written from.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputData<'a> {
@@ -253,7 +252,12 @@ pub fn write_json(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) -
         for (j, (n, v)) in written.into_iter().enumerate() {
             let sep = if j + 1 < cnt { "," } else { "" };
             if v.is_finite() {
-                writeln!(w, "        \"{}\": {}{sep}", feature_alias(n), format_number(v, p))?;
+                writeln!(
+                    w,
+                    "        \"{}\": {}{sep}",
+                    feature_alias(n),
+                    format_number(v, p)
+                )?;
             } else {
                 // libvmaf prints a null without its line break.
                 write!(w, "        \"{}\": null{sep}", feature_alias(n))?;
@@ -322,7 +326,12 @@ pub fn write_sub(w: &mut dyn Write, d: &OutputData<'_>, opts: &OutputOptions) ->
         write!(w, "{{{i}}}{{{}}}frame: {i}|", i + 1)?;
         for n in c.names() {
             if let Some(v) = c.get(n, i) {
-                write!(w, "{}: {}|", feature_alias(n), xml_number(v, opts.precision))?;
+                write!(
+                    w,
+                    "{}: {}|",
+                    feature_alias(n),
+                    xml_number(v, opts.precision)
+                )?;
             }
         }
         writeln!(w)?;

@@ -121,8 +121,6 @@ fn run_rust(c: &Case) -> rvmaf::Result<Vec<FrameScores>> {
     Ok(res)
 }
 
-/// A small deterministic generator for case selection.
-
 /// libvmaf's outputs (all 18, debug order) for a few synthetic cases, printed by the harness
 /// above from integer_adm.c at f85a853 (gcc 12, -O3 -std=c11, x86-64). Checked without the
 /// mirror: the smallest accepted size, 16-bit all-max vs stripes (i32 wrap in the DWT), 12-bit

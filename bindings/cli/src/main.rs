@@ -11,8 +11,8 @@ use clap::Parser;
 use rvmaf::io::{open_video, RawFormat, VideoReader};
 use rvmaf::model::{default_model_name, ModelSpec};
 use rvmaf::{
-    Context, Error, KeyOrder, OutputFormat, OutputOptions, Picture, PixelFormat, PoolMethod,
-    Precision, Report,
+    Context, Error, KeyOrder, MultiContext, OutputFormat, OutputOptions, Picture, PixelFormat,
+    PoolMethod, Precision, Report,
 };
 
 use args::Args;
@@ -234,7 +234,6 @@ fn set_cpu(mask: Option<u64>) {
 
 struct Target {
     reader: Box<dyn VideoReader>,
-    ctx: Context,
     pic: Picture,
     label: String,
     done: bool,
@@ -338,25 +337,25 @@ fn run(a: Args) -> Result<(), Failure> {
             ))
             .into());
         }
-        let mut b = Context::builder()
-            .threads(a.threads.unwrap_or(0) as usize)
-            .subsample(subsample)
-            .key_order(key_order)
-            .no_prediction(a.no_prediction);
-        for m in &models {
-            b = b.model(m.clone());
-        }
-        for f in &feature_specs {
-            b = b.feature_spec(f)?;
-        }
         targets.push(Target {
             reader,
-            ctx: b.build()?,
             pic: Picture::new(g)?,
             label: d.clone(),
             done: false,
         });
     }
+    let mut b = Context::builder()
+        .threads(a.threads.unwrap_or(0) as usize)
+        .subsample(subsample)
+        .key_order(key_order)
+        .no_prediction(a.no_prediction);
+    for m in models {
+        b = b.model(m);
+    }
+    for f in &feature_specs {
+        b = b.feature_spec(f)?;
+    }
+    let mut multi = MultiContext::new(&b, targets.len())?;
 
     let mut skip_pic = Picture::new(g)?;
     for _ in 0..a.frame_skip_ref.unwrap_or(0) {
@@ -390,22 +389,33 @@ fn run(a: Args) -> Result<(), Failure> {
             break;
         }
         let ref_ok = ref_reader.read_frame(&mut ref_pic)?;
-        let mut any = false;
-        for t in &mut targets {
+        let mut ok = vec![false; targets.len()];
+        for (t, ok) in targets.iter_mut().zip(ok.iter_mut()) {
             if t.done {
                 continue;
             }
             let dis_ok = t.reader.read_frame(&mut t.pic)?;
             match (ref_ok, dis_ok) {
-                (true, true) => {
-                    t.ctx.push(&ref_pic.view(), &t.pic.view())?;
-                    any = true;
+                (true, true) => *ok = true,
+                (false, false) => t.done = true,
+                (false, true) => {
+                    eprintln!("\"{reference}\" ended before \"{}\".", t.label);
+                    t.done = true;
                 }
-                (false, false) => {}
-                (false, true) => eprintln!("\"{reference}\" ended before \"{}\".", t.label),
                 (true, false) => {
                     eprintln!("\"{}\" ended before \"{reference}\".", t.label);
                     t.done = true;
+                }
+            }
+        }
+        let any = ok.iter().any(|x| *x);
+        if ok.iter().all(|x| *x) {
+            let views: Vec<_> = targets.iter().map(|t| t.pic.view()).collect();
+            multi.push(&ref_pic.view(), &views)?;
+        } else {
+            for (i, t) in targets.iter().enumerate() {
+                if ok[i] {
+                    multi.push_one(i, &ref_pic.view(), &t.pic.view())?;
                 }
             }
         }
@@ -422,11 +432,9 @@ fn run(a: Args) -> Result<(), Failure> {
     }
     let secs = t0.elapsed().as_secs_f64();
     let n_targets = targets.len();
-    for (i, t) in targets.into_iter().enumerate() {
-        let ctx = t.ctx;
-        let frames = ctx.frames();
-        let mut report = ctx.finish()?;
-        report.set_fps((secs > 0.0).then(|| frames as f64 / secs));
+    let frames: Vec<usize> = (0..n_targets).map(|i| multi.frames(i)).collect();
+    for (i, (t, mut report)) in targets.iter().zip(multi.finish()?).enumerate() {
+        report.set_fps((secs > 0.0).then(|| frames[i] as f64 / secs));
         if !a.quiet || a.output.is_none() {
             print_scores(&report, &model_specs, n_targets, &t.label);
         }
