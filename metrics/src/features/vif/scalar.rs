@@ -241,7 +241,14 @@ pub fn vif_statistic<T: Copy + Into<u32>>(
     let mut acc = VifAccum::default();
     let o = MAX_HALF;
 
+    let mut ref_rows: [&[T]; 17] = [&[]; 17];
+    let mut dis_rows: [&[T]; 17] = [&[]; 17];
     for i in 0..h {
+        for k in 0..fw {
+            let ii = mirror(i as isize + k as isize - half as isize, h);
+            ref_rows[k] = &reference[ii * ref_stride..ii * ref_stride + w];
+            dis_rows[k] = &distorted[ii * dis_stride..ii * dis_stride + w];
+        }
         // vertical pass
         for j in 0..w {
             let mut a_mu1: u32 = 0;
@@ -250,9 +257,8 @@ pub fn vif_statistic<T: Copy + Into<u32>>(
             let mut a_yy: u64 = 0;
             let mut a_xy: u64 = 0;
             for (k, &f) in filt.iter().enumerate() {
-                let ii = mirror(i as isize + k as isize - half as isize, h);
-                let r: u32 = reference[ii * ref_stride + j].into();
-                let d: u32 = distorted[ii * dis_stride + j].into();
+                let r: u32 = ref_rows[k][j].into();
+                let d: u32 = dis_rows[k][j].into();
                 let fr = (f as u32).wrapping_mul(r);
                 let fd = (f as u32).wrapping_mul(d);
                 a_mu1 = a_mu1.wrapping_add(fr);
@@ -343,16 +349,22 @@ pub fn decimate<T: Copy + Into<u32>>(
     let (dw, dh) = (w / 2, h / 2);
     let o = MAX_HALF;
 
+    let mut ref_rows: [&[T]; 9] = [&[]; 9];
+    let mut dis_rows: [&[T]; 9] = [&[]; 9];
     for di in 0..dh {
         let i = 2 * di;
+        for k in 0..filt.len() {
+            let ii = mirror(i as isize + k as isize - half as isize, h);
+            ref_rows[k] = &src_ref[ii * ref_stride..ii * ref_stride + w];
+            dis_rows[k] = &src_dis[ii * dis_stride..ii * dis_stride + w];
+        }
         // vertical pass over the full row
         for j in 0..w {
             let mut a_r: u32 = 0;
             let mut a_d: u32 = 0;
             for (k, &f) in filt.iter().enumerate() {
-                let ii = mirror(i as isize + k as isize - half as isize, h);
-                let r: u32 = src_ref[ii * ref_stride + j].into();
-                let d: u32 = src_dis[ii * dis_stride + j].into();
+                let r: u32 = ref_rows[k][j].into();
+                let d: u32 = dis_rows[k][j].into();
                 a_r = a_r.wrapping_add((f as u32).wrapping_mul(r));
                 a_d = a_d.wrapping_add((f as u32).wrapping_mul(d));
             }
