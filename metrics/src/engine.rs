@@ -546,6 +546,9 @@ impl Context {
                     for (k, v) in s.entries() {
                         self.collector.append(k, p.index, *v)?;
                     }
+                    for (k, at, v) in s.earlier_entries() {
+                        self.collector.append(k, *at, *v)?;
+                    }
                 }
             }
         }

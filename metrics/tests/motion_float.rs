@@ -149,6 +149,9 @@ fn run_pics(
         for (k, v) in out.entries() {
             col.append(k, i, *v)?;
         }
+        for (k, at, v) in out.earlier_entries() {
+            col.append(k, *at, *v)?;
+        }
     }
     ext.flush(&mut col)?;
     Ok(col)

@@ -43,6 +43,7 @@ pub struct FrameInput<'a> {
 #[derive(Debug, Default, Clone)]
 pub struct FrameScores {
     entries: Vec<(Arc<str>, f64)>,
+    earlier: Vec<(Arc<str>, usize, f64)>,
 }
 
 impl FrameScores {
@@ -59,13 +60,24 @@ impl FrameScores {
     pub fn push_str(&mut self, name: &str, value: f64) {
         self.entries.push((Arc::from(name), value));
     }
-    /// Entries in write order.
+    /// Records `value` under `name` for an earlier frame `index` (libvmaf's temporal
+    /// extractors write some scores one frame late, e.g. float motion2). Only temporal
+    /// extractors may do this; the scores are appended after the frame's own entries.
+    pub fn push_at(&mut self, name: &Arc<str>, index: usize, value: f64) {
+        self.earlier.push((Arc::clone(name), index, value));
+    }
+    /// Entries for the current frame, in write order.
     pub fn entries(&self) -> &[(Arc<str>, f64)] {
         &self.entries
     }
-    /// Removes every entry, keeping the allocation.
+    /// Entries for earlier frames, in write order.
+    pub fn earlier_entries(&self) -> &[(Arc<str>, usize, f64)] {
+        &self.earlier
+    }
+    /// Removes every entry, keeping the allocations.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.earlier.clear();
     }
 }
 

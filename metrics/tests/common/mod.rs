@@ -131,6 +131,9 @@ pub fn run_extractor(
         for (k, v) in out.entries() {
             col.append(k, index, *v)?;
         }
+        for (k, at, v) in out.earlier_entries() {
+            col.append(k, *at, *v)?;
+        }
         prev.push(rp);
         if prev.len() > 2 {
             prev.remove(0);

@@ -173,13 +173,6 @@ impl PlaneBufs {
     }
 }
 
-/// Which feature a deferred write goes to.
-#[derive(Debug, Clone, Copy)]
-enum Deferred {
-    Motion2,
-    Motion3,
-}
-
 /// A `float_motion` instance (TEMPORAL: frames in order on this one instance).
 struct FloatMotion {
     geometry: Geometry,
@@ -196,8 +189,6 @@ struct FloatMotion {
     last_index: Option<usize>,
     /// Raw motion of the last frame pair (libvmaf's `s->score`).
     score: f64,
-    /// Writes libvmaf makes to earlier frames, appended at flush in order.
-    deferred: Vec<(Deferred, usize, f64)>,
     names: [Arc<str>; 3],
 }
 
@@ -269,7 +260,6 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         planes,
         last_index: None,
         score: 0.0,
-        deferred: Vec::new(),
         names: [names[0].clone(), names[1].clone(), names[2].clone()],
     }))
 }
@@ -372,20 +362,17 @@ impl Extractor for FloatMotion {
         }
         self.score = score;
         if index == 1 {
-            self.deferred
-                .push((Deferred::Motion3, 0, self.blend_clip(score)));
+            out.push_at(&motion3, 0, self.blend_clip(score));
             return Ok(());
         }
         let score2 = self.motion(prev, prev2);
         let score2 = if score2 < score { score2 } else { score };
-        self.deferred
-            .push((Deferred::Motion2, index - 1, self.clip(score2)));
-        self.deferred
-            .push((Deferred::Motion3, index - 1, self.blend_clip(score2)));
+        out.push_at(&motion2, index - 1, self.clip(score2));
+        out.push_at(&motion3, index - 1, self.blend_clip(score2));
         Ok(())
     }
 
-    /// Appends the deferred motion2/motion3 writes, then the last frame's values.
+    /// Appends the last frame's motion2/motion3 (earlier frames got theirs one frame late).
     fn flush(&mut self, collector: &mut Collector) -> Result<()> {
         if self.force_zero {
             return Ok(());
@@ -394,14 +381,6 @@ impl Extractor for FloatMotion {
             return Ok(());
         };
         let [_, motion2, motion3] = &self.names;
-        for &(which, i, v) in &self.deferred {
-            let name = match which {
-                Deferred::Motion2 => motion2,
-                Deferred::Motion3 => motion3,
-            };
-            collector.append(name, i, v)?;
-        }
-        self.deferred.clear();
         if last > 0 {
             collector.append(motion2, last, self.clip(self.score))?;
             collector.append(motion3, last, self.blend_clip(self.score))?;
