@@ -9,6 +9,11 @@
 //! Beside them rvmaf writes, per frame and scale, `cambi_heatmap_scale_<s>_<w>x<h>_frame_<n>.png`
 //! (`<n>` with six digits): a 16-bit grayscale PNG of the same `u16` values at the size that was
 //! really computed. Black = no banding; full white = the largest possible c-value.
+//!
+//! Like libvmaf, each extractor instance truncates the `.gray` files when it is created and
+//! then writes each frame at its own offset, so frames may arrive in any order, but every
+//! instance sharing a `heatmaps_path` must be created before the first frame is scored.
+//! Offsets are computed in 64 bits (libvmaf's `int` product overflows past 2^31 bytes).
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
