@@ -149,6 +149,7 @@ impl ContextBuilder {
             prev: VecDeque::new(),
             spare: Vec::new(),
             flushed: false,
+            flushing: false,
             started: None,
         })
     }
@@ -224,6 +225,8 @@ pub struct Context {
     /// Picture buffers to recycle.
     spare: Vec<Arc<Picture>>,
     flushed: bool,
+    /// Set while flushing: every complete frame may be appended.
+    flushing: bool,
     started: Option<Instant>,
 }
 
@@ -425,7 +428,11 @@ impl Context {
                 }
                 let mut out = FrameScores::new();
                 inst.extract(&input, &mut out)?;
-                pending.scores[i] = Some(out);
+                if self.key_order == KeyOrder::Threaded && r.def.temporal {
+                    append_scores(&mut self.collector, &out, index)?;
+                } else {
+                    pending.scores[i] = Some(out);
+                }
             }
         }
 
@@ -531,25 +538,23 @@ impl Context {
         if let Some(e) = first_err {
             return Err(e);
         }
-        while self.pending.front().is_some_and(|p| !p.outstanding) {
+        // libvmaf with threads runs temporal extractors when a frame is read and the others on
+        // workers that finish later; its typical key order is therefore "temporal scores of
+        // frame n+1 before the worker scores of frame n". Threaded order reproduces that
+        // deterministically: temporal scores are appended at push time (see `push_indexed`)
+        // and a frame's other scores once the next frame was pushed (or at flush).
+        let total = self.pending_base + self.pending.len();
+        while let Some(p) = self.pending.front() {
+            let seq = self.pending_base;
+            if p.outstanding
+                || (self.key_order == KeyOrder::Threaded && !self.flushing && seq + 1 >= total)
+            {
+                break;
+            }
             let p = self.pending.pop_front().expect("front");
             self.pending_base += 1;
-            let order: Vec<usize> = match self.key_order {
-                KeyOrder::Unthreaded => (0..self.registered.len()).collect(),
-                KeyOrder::Threaded => (0..self.registered.len())
-                    .filter(|&i| self.registered[i].def.temporal)
-                    .chain((0..self.registered.len()).filter(|&i| !self.registered[i].def.temporal))
-                    .collect(),
-            };
-            for i in order {
-                if let Some(s) = &p.scores[i] {
-                    for (k, v) in s.entries() {
-                        self.collector.append(k, p.index, *v)?;
-                    }
-                    for (k, at, v) in s.earlier_entries() {
-                        self.collector.append(k, *at, *v)?;
-                    }
-                }
+            for s in p.scores.iter().flatten() {
+                append_scores(&mut self.collector, s, p.index)?;
             }
         }
         Ok(())
@@ -564,6 +569,7 @@ impl Context {
         if self.frames == 0 {
             return Err(Error::invalid("no frames were scored"));
         }
+        self.flushing = true;
         while self.workers.as_ref().is_some_and(|w| w.in_flight > 0) {
             self.drain(true)?;
         }
@@ -651,6 +657,17 @@ impl Context {
             collections,
         })
     }
+}
+
+/// Appends one extractor's scores of frame `index` (and its late scores for earlier frames).
+fn append_scores(collector: &mut Collector, s: &FrameScores, index: usize) -> Result<()> {
+    for (k, v) in s.entries() {
+        collector.append(k, index, *v)?;
+    }
+    for (k, at, v) in s.earlier_entries() {
+        collector.append(k, *at, *v)?;
+    }
+    Ok(())
 }
 
 /// Runs the worker-side extractors of one frame with an idle instance set.

@@ -196,7 +196,6 @@ fn diff(ours: Option<f64>, golden: Option<f64>) -> Option<f64> {
 }
 
 #[test]
-#[ignore = "enabled once every extractor's option table has landed"]
 fn conformance() {
     let dir = corpus_dir();
     let manifest: serde_json::Value = serde_json::from_str(
@@ -310,15 +309,21 @@ fn conformance() {
                 // Per-frame values and key order.
                 for (i, (frame, order)) in golden.frames.iter().zip(&golden.frame_keys).enumerate()
                 {
+                    // float_motion writes motion3 of frame n while reading frame n+1, which
+                    // races with frame n's worker in threaded libvmaf: its position varies
+                    // between libvmaf runs, so it is left out of the order check.
+                    let racy = |k: &str| k == "motion3";
                     let ours_order: Vec<&str> = report
                         .names()
                         .into_iter()
-                        .filter(|n| frame.contains_key(*n) && report.score(n, i).is_some())
+                        .filter(|n| {
+                            !racy(n) && frame.contains_key(*n) && report.score(n, i).is_some()
+                        })
                         .collect();
                     let golden_order: Vec<&str> = order
                         .iter()
                         .map(String::as_str)
-                        .filter(|k| report.score(k, i).is_some())
+                        .filter(|k| !racy(k) && report.score(k, i).is_some())
                         .collect();
                     if ours_order != golden_order && missing.is_empty() {
                         errors.push(format!("{at0} frame {i}: key order {ours_order:?} differs from libvmaf's {golden_order:?}"));

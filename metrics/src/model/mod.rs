@@ -476,7 +476,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs every extractor's option table"]
     fn all_builtins_load() {
         for name in builtin_model_names() {
             let m = LoadedModel::builtin(name, None, ModelFlags::default()).unwrap();
