@@ -1,8 +1,4 @@
-//! # rvmaf
-//!
-//! Perceptual video quality metrics — VMAF with every libvmaf model, plus PSNR, SSIM,
-//! MS-SSIM, CIEDE2000, PSNR-HVS and CAMBI — with numbers identical to Netflix's libvmaf
-//! (scalar C path at commit f85a853, v3.2.0).
+#![doc = include_str!("../../README.md")]
 
 pub mod collector;
 pub mod cpu;

@@ -153,20 +153,26 @@ pub struct Y4mReader {
     frame: u64,
 }
 
-fn read_line(r: &mut dyn Read, limit: usize, path: &Path) -> Result<Option<Vec<u8>>> {
+/// Reads one line (without its newline); `None` at a clean end of stream, else the bytes and
+/// whether the line was terminated by a newline.
+fn read_line(r: &mut dyn Read, limit: usize, path: &Path) -> Result<Option<(Vec<u8>, bool)>> {
     let mut line = Vec::new();
     let mut b = [0u8; 1];
     loop {
         let n = read_full(r, &mut b, path)?;
         if n == 0 {
-            return Ok(if line.is_empty() { None } else { Some(line) });
+            return Ok(if line.is_empty() {
+                None
+            } else {
+                Some((line, false))
+            });
         }
         if b[0] == b'\n' {
-            return Ok(Some(line));
+            return Ok(Some((line, true)));
         }
         line.push(b[0]);
         if line.len() > limit {
-            return Ok(Some(line));
+            return Ok(Some((line, false)));
         }
     }
 }
@@ -178,7 +184,7 @@ impl Y4mReader {
             path: path.to_path_buf(),
             message: m,
         };
-        let line = read_line(&mut input, MAX_HEADER, path)?
+        let (line, terminated) = read_line(&mut input, MAX_HEADER, path)?
             .ok_or_else(|| err("empty file (no YUV4MPEG2 header)".into()))?;
         if !line.starts_with(b"YUV4MPEG2") {
             return Err(err(
@@ -186,7 +192,12 @@ impl Y4mReader {
             ));
         }
         if line.len() > MAX_HEADER {
-            return Err(err("header line is too long or not terminated".into()));
+            return Err(err("header line is too long".into()));
+        }
+        if !terminated {
+            return Err(err(
+                "truncated header (no end of line before the end of the file)".into(),
+            ));
         }
         let text = std::str::from_utf8(&line).map_err(|_| err("header is not ASCII".into()))?;
         let header = Y4mHeader::parse(text.trim_end_matches('\r')).map_err(err)?;
@@ -208,7 +219,7 @@ impl Y4mReader {
     }
 
     fn fill(&mut self) -> Result<bool> {
-        let line = match read_line(&mut self.input, 4096, &self.path)? {
+        let (line, terminated) = match read_line(&mut self.input, 4096, &self.path)? {
             None => return Ok(false),
             Some(l) => l,
         };
@@ -221,10 +232,10 @@ impl Y4mReader {
                 ),
             });
         }
-        if line.len() > 4096 {
+        if !terminated {
             return Err(Error::Y4m {
                 path: self.path.clone(),
-                message: format!("frame {}: FRAME line is too long", self.frame),
+                message: format!("frame {}: truncated or overlong FRAME line", self.frame),
             });
         }
         let n = read_full(&mut self.input, &mut self.buf, &self.path)?;

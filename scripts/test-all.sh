@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every check of the project: formatting, lints, the Rust test suite (unit, parity,
+# per-extractor and the libvmaf conformance harness, which prints its table), and the
+# binding test suites that are present. This is the README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test (workspace)"
+cargo test --workspace -- --skip conformance --exact
+echo "== conformance against libvmaf's goldens"
+cargo test -p rvmaf --test conformance -- --nocapture
