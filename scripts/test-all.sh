@@ -11,5 +11,13 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (workspace)"
 cargo test --workspace -- --skip conformance --exact
+echo "== C API clients (bindings/c/tests/c) again, under AddressSanitizer"
+RVMAF_C_SANITIZE=address cargo test -p rvmaf-capi --test c_api
+if cargo cinstall --version >/dev/null 2>&1; then
+    echo "== cargo cinstall of librvmaf, README example through pkg-config"
+    ./bindings/c/scripts/check-cinstall.sh
+else
+    echo "== (cargo-c not installed: skipping the cargo cinstall check)"
+fi
 echo "== conformance against libvmaf's goldens"
 cargo test -p rvmaf --test conformance -- --nocapture
