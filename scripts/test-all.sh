@@ -12,7 +12,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (workspace)"
 cargo test --workspace -- --skip conformance --exact
 echo "== C API clients (bindings/c/tests/c) again, under AddressSanitizer"
-RVMAF_C_SANITIZE=address cargo test -p rvmaf-capi --test c_api
+# --workspace keeps the feature set of the step above, so nothing is rebuilt
+RVMAF_C_SANITIZE=address cargo test --workspace --test c_api
 if cargo cinstall --version >/dev/null 2>&1; then
     echo "== cargo cinstall of librvmaf, README example through pkg-config"
     ./bindings/c/scripts/check-cinstall.sh
