@@ -129,6 +129,8 @@ fn run(exe: &Path, args: &[String]) -> String {
 #[derive(Default, Debug)]
 struct Scores {
     frames: BTreeMap<usize, usize>,
+    /// input → score names in the library's order
+    names: BTreeMap<usize, Vec<String>>,
     /// (input, frame, name) → value
     score: BTreeMap<(usize, usize, String), f64>,
     /// (input, name) → [min, max, mean, harmonic_mean]
@@ -144,6 +146,10 @@ fn parse(out: &str) -> Scores {
             "frames" => {
                 s.frames
                     .insert(f[1].parse().unwrap(), f[2].parse().unwrap());
+            }
+            "name" => {
+                let i = f[1].parse().unwrap();
+                s.names.entry(i).or_default().push(f[2].to_string());
             }
             "score" => {
                 let k = (
@@ -268,18 +274,25 @@ fn api_contract() {
 
 /// The sample pair is the first 3 frames of dune_pan/x264_crf35 (see bindings/cli/tests): with
 /// libvmaf's golden configuration every feature of every frame equals the golden, except the
-/// last frame's motion2/motion3 and VMAF (the clip ends there). Also checks the JSON file
-/// written through the API.
+/// last frame's motion2/motion3 and VMAF (the clip ends there). The goldens were made with
+/// `--threads 2`, so with the threaded key order the names come in the golden's order. Also
+/// checks the JSON file written through the API.
 #[test]
 fn sample_matches_libvmaf() {
     let t = root().join("testdata");
     let out = work_dir().join("sample.json");
     let mut opts = V0_CONFIG.to_vec();
     let o = out.display().to_string();
-    opts.extend(["-t", "2", "-o", &o]);
+    opts.extend(["-t", "2", "-k", "threaded", "-o", &o]);
     let s = score_y4m(&opts, &t.join("ref.y4m"), &[t.join("dis.y4m")]);
     assert_eq!(s.frames[&0], 3);
     let g = golden("dune_pan", "x264_crf35", "vmaf_v0.6.1");
+    let order: Vec<&String> = g["frames"][0]["metrics"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(s.names[&0].iter().collect::<Vec<_>>(), order, "key order");
     let last =
         |f: usize, k: &str| f == 2 && matches!(k, "integer_motion2" | "integer_motion3" | "vmaf");
     let n = compare(&s, 0, &g, None, false, last);
@@ -453,7 +466,12 @@ fn readme_example() {
     y4m_to_raw(&t.join("ref.y4m"), &r);
     y4m_to_raw(&t.join("dis.y4m"), &d);
     let exe = build("example");
-    let args = [r.display().to_string(), d.display().to_string(), "576".into(), "324".into()];
+    let args = [
+        r.display().to_string(),
+        d.display().to_string(),
+        "576".into(),
+        "324".into(),
+    ];
     let out = run(&exe, &args);
     let s = score_y4m(
         &["-m", "vmaf_v0.6.1", "-f", "psnr"],

@@ -425,6 +425,36 @@ static void check_subsample(void) {
     rvmaf_context_free(&ctx);
 }
 
+/* Scores are found by printed and by libvmaf's internal names; the key order setting decides
+ * whether the temporal psnr comes first (libvmaf with threads) or after the model's features. */
+static void check_names_and_order(void) {
+    for (int threaded = 0; threaded < 2; threaded++) {
+        RvmafConfig *cfg = config("version=vmaf_v0.6.1", "psnr");
+        EXPECT(RVMAF_STATUS_OK, rvmaf_config_set_key_order(
+                                    cfg, threaded ? RVMAF_KEY_ORDER_THREADED
+                                                  : RVMAF_KEY_ORDER_UNTHREADED));
+        RvmafContext *ctx = NULL;
+        EXPECT(RVMAF_STATUS_OK, rvmaf_context_new(cfg, 1, &ctx));
+        rvmaf_config_free(&cfg);
+        Pic r = make_pic(64, 64, RVMAF_PIXEL_FORMAT_YUV420, 8, 100, 50);
+        Pic d = make_pic(64, 64, RVMAF_PIXEL_FORMAT_YUV420, 8, 104, 50);
+        for (int i = 0; i < 2; i++)
+            EXPECT(RVMAF_STATUS_OK, rvmaf_context_push(ctx, &r.pic, &d.pic, 1));
+        EXPECT(RVMAF_STATUS_OK, rvmaf_context_finish(ctx));
+        double a = -1, b = -2;
+        EXPECT(RVMAF_STATUS_OK, rvmaf_context_score(ctx, 0, "integer_adm2", 1, &a));
+        EXPECT(RVMAF_STATUS_OK,
+               rvmaf_context_score(ctx, 0, "VMAF_integer_feature_adm2_score", 1, &b));
+        CHECK(a == b);
+        const char *first = NULL;
+        EXPECT(RVMAF_STATUS_OK, rvmaf_context_score_name(ctx, 0, 0, &first));
+        CHECK(first && strcmp(first, threaded ? "psnr_y" : "integer_adm2") == 0);
+        free_pic(&r);
+        free_pic(&d);
+        rvmaf_context_free(&ctx);
+    }
+}
+
 int main(void) {
     check_globals();
     check_last_error();
@@ -433,6 +463,7 @@ int main(void) {
     check_high_depth_and_formats();
     check_failed_context();
     check_subsample();
+    check_names_and_order();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

@@ -2,11 +2,12 @@
  * prints every per-frame score and pooled value with full precision, one per line:
  *
  *   frames <input> <count>
+ *   name <input> <name>              (in the library's order)
  *   score <input> <frame> <name> <value>
  *   pool <input> <name> <min> <max> <mean> <harmonic_mean>
  *
- * Usage: score_y4m [-m MODEL]... [-f FEATURE]... [-t THREADS] [-s SUBSAMPLE] [-o OUT.json]
- *                  REF DIS [DIS...]
+ * Usage: score_y4m [-m MODEL]... [-f FEATURE]... [-t THREADS] [-s SUBSAMPLE] [-k threaded]
+ *                  [-o OUT.json] REF DIS [DIS...]
  * With -o, input i's libvmaf JSON (exact numbers) goes to OUT.json.i. Exit status 0 on
  * success; on failure the library's status and message are printed to stderr. */
 #include <stdio.h>
@@ -46,6 +47,11 @@ int main(int argc, char **argv) {
         case 'f': TRY(rvmaf_config_add_feature(cfg, v)); break;
         case 't': TRY(rvmaf_config_set_threads(cfg, (uint32_t)atoi(v))); break;
         case 's': TRY(rvmaf_config_set_subsample(cfg, (uint32_t)atoi(v))); break;
+        case 'k':
+            TRY(rvmaf_config_set_key_order(cfg, strcmp(v, "threaded") == 0
+                                                    ? RVMAF_KEY_ORDER_THREADED
+                                                    : RVMAF_KEY_ORDER_UNTHREADED));
+            break;
         case 'o': out = v; break;
         default: fprintf(stderr, "unknown option %s\n", argv[i]); return 2;
         }
@@ -98,6 +104,7 @@ int main(int argc, char **argv) {
         for (size_t j = 0; j < names; j++) {
             const char *name;
             TRY(rvmaf_context_score_name(ctx, (size_t)k, j, &name));
+            printf("name %d %s\n", k, name);
             for (size_t f = 0; f < frames; f++) {
                 double v;
                 RvmafStatus st = rvmaf_context_score(ctx, (size_t)k, name, f, &v);
