@@ -31,8 +31,9 @@ fn plane_size(format: u32, p: usize, w: usize, h: usize) -> (usize, usize) {
 /// padding per row (or a stride one byte short of a row when `short_stride`), samples taken
 /// cyclically from `pixels` (masked to the depth unless `raw_samples`), and 16-bit planes
 /// moved to an odd address when `misalign`. Memory always covers what the description claims
-/// whenever the library could accept it; descriptions it must reject (zero or oversized
-/// dimensions, unknown format or depth) get small buffers.
+/// whenever the library could accept it; descriptions it must reject (a zero side, a side above
+/// `RVMAF_MAX_DIMENSION`, an unknown format or depth) get small buffers. Sides from
+/// `MAX_SIDE + 1` to `RVMAF_MAX_DIMENSION` are not allowed (they would need real buffers).
 #[allow(clippy::too_many_arguments)]
 pub fn make_pic(
     width: u32,
@@ -53,6 +54,9 @@ pub fn make_pic(
         format,
         bit_depth: depth,
     };
+    for side in [width, height] {
+        assert!(side <= MAX_SIDE || side > RVMAF_MAX_DIMENSION, "fuzz harness: side {side}");
+    }
     let valid_dims = (1..=MAX_SIDE).contains(&width) && (1..=MAX_SIDE).contains(&height);
     let bps = if depth > 8 { 2 } else { 1 };
     let mut mem = Vec::new();
@@ -139,9 +143,13 @@ pub fn finish_and_read(ctx: *mut RvmafContext, inputs: usize) {
         for j in 0..names {
             let mut name: *const c_char = std::ptr::null();
             // SAFETY: live context and valid out pointer.
-            assert!(ok(unsafe { rvmaf_context_score_name(ctx, i, j, &mut name) }));
+            assert!(ok(unsafe {
+                rvmaf_context_score_name(ctx, i, j, &mut name)
+            }));
             // SAFETY: names are NUL-terminated and live as long as the context.
-            let _ = unsafe { CStr::from_ptr(name) }.to_str().expect("utf-8 name");
+            let _ = unsafe { CStr::from_ptr(name) }
+                .to_str()
+                .expect("utf-8 name");
             let mut v = 0.0;
             for f in 0..=frames {
                 // SAFETY: as above.

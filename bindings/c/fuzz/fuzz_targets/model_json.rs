@@ -23,8 +23,28 @@ fuzz_target!(|data: &[u8]| {
         let mut ctx = std::ptr::null_mut();
         if loaded && ok(rvmaf_context_new(cfg, 1, &mut ctx)) {
             for v in [100u8, 90] {
-                let r = make_pic(32, 32, RVMAF_PIXEL_FORMAT_YUV420, 8, [0; 3], false, false, false, &[128, 7]);
-                let d = make_pic(32, 32, RVMAF_PIXEL_FORMAT_YUV420, 8, [1; 3], false, false, false, &[v, 3]);
+                let r = make_pic(
+                    32,
+                    32,
+                    RVMAF_PIXEL_FORMAT_YUV420,
+                    8,
+                    [0; 3],
+                    false,
+                    false,
+                    false,
+                    &[128, 7],
+                );
+                let d = make_pic(
+                    32,
+                    32,
+                    RVMAF_PIXEL_FORMAT_YUV420,
+                    8,
+                    [1; 3],
+                    false,
+                    false,
+                    false,
+                    &[v, 3],
+                );
                 ok(rvmaf_context_push(ctx, &r.pic, &d.pic, 1));
             }
             finish_and_read(ctx, 1);

@@ -72,10 +72,18 @@ fn format(v: u8) -> u32 {
     }
 }
 
+/// 0 ..= MAX_SIDE, or one past the library's limit (both of those must be rejected).
+fn side(v: u8) -> u32 {
+    match v as u32 % (MAX_SIDE + 2) {
+        s if s > MAX_SIDE => RVMAF_MAX_DIMENSION + 1,
+        s => s,
+    }
+}
+
 fn pic(g: &Geometry, pixels: &[u8]) -> Pic {
     make_pic(
-        g.width as u32 % (MAX_SIDE + 2),
-        g.height as u32 % (MAX_SIDE + 2),
+        side(g.width),
+        side(g.height),
         format(g.format),
         (g.depth % 20) as u32,
         g.extra,
@@ -97,7 +105,10 @@ fuzz_target!(|input: Input| {
             let m = CString::new("version=vmaf_v0.6.1").unwrap();
             assert!(ok(rvmaf_config_add_model(cfg, m.as_ptr())));
         }
-        assert!(ok(rvmaf_config_set_threads(cfg, (input.threads % 3) as u32)));
+        assert!(ok(rvmaf_config_set_threads(
+            cfg,
+            (input.threads % 3) as u32
+        )));
         let n = 1 + (input.inputs % 3) as usize;
         let mut ctx = std::ptr::null_mut();
         assert!(ok(rvmaf_context_new(cfg, n, &mut ctx)));
@@ -111,7 +122,12 @@ fuzz_target!(|input: Input| {
                 .collect();
             let dp: Vec<RvmafPicture> = ds.iter().map(|d| d.pic).collect();
             match f.one {
-                Some(i) => ok(rvmaf_context_push_one(ctx, i as usize % (n + 1), &r.pic, &dp[0])),
+                Some(i) => ok(rvmaf_context_push_one(
+                    ctx,
+                    i as usize % (n + 1),
+                    &r.pic,
+                    &dp[0],
+                )),
                 None => ok(rvmaf_context_push(ctx, &r.pic, dp.as_ptr(), n)),
             };
         }
