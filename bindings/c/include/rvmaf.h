@@ -169,6 +169,8 @@ extern "C" {
 const char *rvmaf_version(void);
 
 // The number of built-in models (names for `version=` in `rvmaf_config_add_model`).
+//
+// Ownership: nothing is allocated or passed.
 size_t rvmaf_builtin_model_count(void);
 
 // Stores in `*out` the name of built-in model `index` (`"vmaf_v0.6.1"`, ...).
@@ -239,6 +241,8 @@ enum RvmafStatus rvmaf_config_add_feature(struct RvmafConfig *cfg, const char *s
 // thread, 0 uses every available core, N > 1 uses N workers. Scores never depend on it.
 // Values above `RVMAF_MAX_THREADS` are rejected with `RVMAF_STATUS_INVALID_ARGUMENT`.
 //
+// Ownership: `cfg` is borrowed for the duration of the call.
+//
 // # Safety
 // `cfg` is NULL or a live config.
 enum RvmafStatus rvmaf_config_set_threads(struct RvmafConfig *cfg, uint32_t threads);
@@ -246,6 +250,8 @@ enum RvmafStatus rvmaf_config_set_threads(struct RvmafConfig *cfg, uint32_t thre
 // Scores only frames whose index is a multiple of `subsample` (≥ 1; 1, the default, scores
 // every frame), as libvmaf's `--subsample`. 0 is rejected with
 // `RVMAF_STATUS_INVALID_ARGUMENT`.
+//
+// Ownership: `cfg` is borrowed for the duration of the call.
 //
 // # Safety
 // `cfg` is NULL or a live config.
@@ -255,12 +261,16 @@ enum RvmafStatus rvmaf_config_set_subsample(struct RvmafConfig *cfg, uint32_t su
 // `RVMAF_KEY_ORDER_UNTHREADED` (default) or `RVMAF_KEY_ORDER_THREADED`. Other values are
 // rejected with `RVMAF_STATUS_INVALID_ARGUMENT`.
 //
+// Ownership: `cfg` is borrowed for the duration of the call.
+//
 // # Safety
 // `cfg` is NULL or a live config.
 enum RvmafStatus rvmaf_config_set_key_order(struct RvmafConfig *cfg, RvmafKeyOrder order);
 
 // When `no_prediction` is true, the models' features are computed but no model score is
 // predicted (libvmaf's `--no_prediction`).
+//
+// Ownership: `cfg` is borrowed for the duration of the call.
 //
 // # Safety
 // `cfg` is NULL or a live config.
@@ -322,6 +332,9 @@ enum RvmafStatus rvmaf_context_push(struct RvmafContext *ctx,
 // Frame indices of each input count its own pushes. Errors and ownership are as for
 // `rvmaf_context_push`; an `input` out of range gives `RVMAF_STATUS_INVALID_ARGUMENT`.
 //
+// Ownership: `reference`, `distorted` and their pixels are borrowed for the duration of the
+// call.
+//
 // # Safety
 // As for `rvmaf_context_push`, with `distorted` pointing to one picture.
 enum RvmafStatus rvmaf_context_push_one(struct RvmafContext *ctx,
@@ -337,11 +350,15 @@ enum RvmafStatus rvmaf_context_push_one(struct RvmafContext *ctx,
 // Errors: `RVMAF_STATUS_INVALID_STATE` when an input has no frame (the context is unchanged;
 // push more frames) or the context failed earlier; any other error leaves the context failed.
 //
+// Ownership: `ctx` stays the caller's; it is borrowed for the duration of the call.
+//
 // # Safety
 // `ctx` is NULL or a live context.
 enum RvmafStatus rvmaf_context_finish(struct RvmafContext *ctx);
 
 // Stores in `*out` the number of frames pushed for input `input` (before or after finish).
+//
+// Ownership: `ctx` is borrowed and `*out` written during the call.
 //
 // # Safety
 // `ctx` is NULL or a live context; `out` is NULL or valid for writing a `size_t`.
@@ -350,6 +367,8 @@ enum RvmafStatus rvmaf_context_frame_count(const struct RvmafContext *ctx,
                                            size_t *out);
 
 // Stores in `*out` the number of per-frame score names of input `input` (after finish).
+//
+// Ownership: `ctx` is borrowed and `*out` written during the call.
 //
 // # Safety
 // `ctx` is NULL or a live context; `out` is NULL or valid for writing a `size_t`.

@@ -171,6 +171,8 @@ pub unsafe extern "C" fn rvmaf_config_add_feature(
 /// thread, 0 uses every available core, N > 1 uses N workers. Scores never depend on it.
 /// Values above `RVMAF_MAX_THREADS` are rejected with `RVMAF_STATUS_INVALID_ARGUMENT`.
 ///
+/// Ownership: `cfg` is borrowed for the duration of the call.
+///
 /// # Safety
 /// `cfg` is NULL or a live config.
 #[no_mangle]
@@ -195,6 +197,8 @@ pub unsafe extern "C" fn rvmaf_config_set_threads(
 /// every frame), as libvmaf's `--subsample`. 0 is rejected with
 /// `RVMAF_STATUS_INVALID_ARGUMENT`.
 ///
+/// Ownership: `cfg` is borrowed for the duration of the call.
+///
 /// # Safety
 /// `cfg` is NULL or a live config.
 #[no_mangle]
@@ -217,6 +221,8 @@ pub unsafe extern "C" fn rvmaf_config_set_subsample(
 /// `RVMAF_KEY_ORDER_UNTHREADED` (default) or `RVMAF_KEY_ORDER_THREADED`. Other values are
 /// rejected with `RVMAF_STATUS_INVALID_ARGUMENT`.
 ///
+/// Ownership: `cfg` is borrowed for the duration of the call.
+///
 /// # Safety
 /// `cfg` is NULL or a live config.
 #[no_mangle]
@@ -238,6 +244,8 @@ pub unsafe extern "C" fn rvmaf_config_set_key_order(
 
 /// When `no_prediction` is true, the models' features are computed but no model score is
 /// predicted (libvmaf's `--no_prediction`).
+///
+/// Ownership: `cfg` is borrowed for the duration of the call.
 ///
 /// # Safety
 /// `cfg` is NULL or a live config.

@@ -330,6 +330,9 @@ pub unsafe extern "C" fn rvmaf_context_push(
 /// Frame indices of each input count its own pushes. Errors and ownership are as for
 /// `rvmaf_context_push`; an `input` out of range gives `RVMAF_STATUS_INVALID_ARGUMENT`.
 ///
+/// Ownership: `reference`, `distorted` and their pixels are borrowed for the duration of the
+/// call.
+///
 /// # Safety
 /// As for `rvmaf_context_push`, with `distorted` pointing to one picture.
 #[no_mangle]
@@ -357,6 +360,8 @@ pub unsafe extern "C" fn rvmaf_context_push_one(
 ///
 /// Errors: `RVMAF_STATUS_INVALID_STATE` when an input has no frame (the context is unchanged;
 /// push more frames) or the context failed earlier; any other error leaves the context failed.
+///
+/// Ownership: `ctx` stays the caller's; it is borrowed for the duration of the call.
 ///
 /// # Safety
 /// `ctx` is NULL or a live context.
@@ -401,6 +406,8 @@ pub unsafe extern "C" fn rvmaf_context_finish(ctx: *mut RvmafContext) -> RvmafSt
 
 /// Stores in `*out` the number of frames pushed for input `input` (before or after finish).
 ///
+/// Ownership: `ctx` is borrowed and `*out` written during the call.
+///
 /// # Safety
 /// `ctx` is NULL or a live context; `out` is NULL or valid for writing a `size_t`.
 #[no_mangle]
@@ -426,6 +433,8 @@ pub unsafe extern "C" fn rvmaf_context_frame_count(
 }
 
 /// Stores in `*out` the number of per-frame score names of input `input` (after finish).
+///
+/// Ownership: `ctx` is borrowed and `*out` written during the call.
 ///
 /// # Safety
 /// `ctx` is NULL or a live context; `out` is NULL or valid for writing a `size_t`.

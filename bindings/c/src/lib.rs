@@ -57,6 +57,8 @@ fn builtin_names() -> &'static [CString] {
 }
 
 /// The number of built-in models (names for `version=` in `rvmaf_config_add_model`).
+///
+/// Ownership: nothing is allocated or passed.
 #[no_mangle]
 pub extern "C" fn rvmaf_builtin_model_count() -> usize {
     guard_value(0, || builtin_names().len())
