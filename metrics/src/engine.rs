@@ -793,6 +793,24 @@ pub struct Pooled {
 }
 
 impl Report {
+    /// A report over `collector` (for runs that do not go through a [`Context`]).
+    pub(crate) fn from_parts(
+        collector: Collector,
+        frame_count: usize,
+        subsample: usize,
+        geometry: Geometry,
+    ) -> Report {
+        Report {
+            collector,
+            frame_count,
+            subsample,
+            geometry,
+            fps: None,
+            models: Vec::new(),
+            collections: Vec::new(),
+        }
+    }
+
     /// Every per-frame score and aggregate.
     pub fn collector(&self) -> &Collector {
         &self.collector

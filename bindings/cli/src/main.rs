@@ -120,30 +120,65 @@ fn apply_presets(
     Ok(())
 }
 
-fn output_format(a: &Args) -> OutputFormat {
-    // libvmaf: the last format flag wins; clap does not keep the order, so prefer the
-    // explicit non-default ones.
-    if a.json {
+/// The output format from the format flags (libvmaf: last one wins; clap does not keep the
+/// order, so the explicit non-default ones take precedence).
+fn output_format(json: bool, csv: bool, sub: bool) -> OutputFormat {
+    if json {
         OutputFormat::Json
-    } else if a.csv {
+    } else if csv {
         OutputFormat::Csv
-    } else if a.sub {
+    } else if sub {
         OutputFormat::Sub
     } else {
         OutputFormat::Xml
     }
 }
 
-fn raw_format(a: &Args) -> Result<Option<RawFormat>, Failure> {
-    if a.width.is_none() && a.height.is_none() && a.pixel_format.is_none() && a.bitdepth.is_none() {
+/// `--precision` and `--pool` → output options.
+fn output_options(precision: Option<&str>, pools: &[String]) -> Result<OutputOptions, Failure> {
+    let precision = match precision {
+        None => Precision::default(),
+        Some("max") => Precision::Max,
+        Some(p) => Precision::Digits(p.parse::<usize>().ok().filter(|d| *d <= 17).ok_or_else(
+            || {
+                Failure::usage(format!(
+                    "invalid --precision \"{p}\"; should be 0..17 or max"
+                ))
+            },
+        )?),
+    };
+    let mut extra_pools = Vec::new();
+    for p in pools {
+        let m = PoolMethod::parse(p).ok_or_else(|| {
+            Failure::usage(format!(
+                "unknown pooling method \"{p}\" (use min, max, mean, harmonic_mean or pN, 0 <= N <= 100)"
+            ))
+        })?;
+        if !PoolMethod::STANDARD.contains(&m) {
+            extra_pools.push(m);
+        }
+    }
+    Ok(OutputOptions {
+        precision,
+        extra_pools,
+    })
+}
+
+fn raw_format(
+    width: Option<u64>,
+    height: Option<u64>,
+    pixel_format: Option<&str>,
+    bitdepth: Option<u64>,
+) -> Result<Option<RawFormat>, Failure> {
+    if width.is_none() && height.is_none() && pixel_format.is_none() && bitdepth.is_none() {
         return Ok(None);
     }
-    let (Some(w), Some(h)) = (a.width, a.height) else {
+    let (Some(w), Some(h)) = (width, height) else {
         return Err(Failure::usage(
             "raw YUV input needs both --width and --height",
         ));
     };
-    let format = match &a.pixel_format {
+    let format = match pixel_format {
         None => PixelFormat::Yuv420,
         Some(p) => PixelFormat::parse(p).ok_or_else(|| {
             Failure::usage(format!(
@@ -151,7 +186,7 @@ fn raw_format(a: &Args) -> Result<Option<RawFormat>, Failure> {
             ))
         })?,
     };
-    let bit_depth = a.bitdepth.unwrap_or(8);
+    let bit_depth = bitdepth.unwrap_or(8);
     if !(8..=16).contains(&bit_depth) {
         return Err(Failure::usage(format!(
             "invalid bit depth {bit_depth}; should be 8..16"
@@ -260,30 +295,8 @@ fn run(a: Args) -> Result<(), Failure> {
     if a.distorted.iter().filter(|d| *d == "-").count() + usize::from(reference == "-") > 1 {
         return Err(Failure::usage("only one input can be read from stdin"));
     }
-    let precision = match a.precision.as_deref() {
-        None => Precision::default(),
-        Some("max") => Precision::Max,
-        Some(p) => Precision::Digits(p.parse::<usize>().ok().filter(|d| *d <= 17).ok_or_else(
-            || {
-                Failure::usage(format!(
-                    "invalid --precision \"{p}\"; should be 0..17 or max"
-                ))
-            },
-        )?),
-    };
-    let mut extra_pools = Vec::new();
-    for p in &a.pool {
-        let m = PoolMethod::parse(p)
-            .ok_or_else(|| Failure::usage(format!("unknown pooling method \"{p}\" (use min, max, mean, harmonic_mean or pN, 0 <= N <= 100)")))?;
-        if !PoolMethod::STANDARD.contains(&m) {
-            extra_pools.push(m);
-        }
-    }
-    let out_opts = OutputOptions {
-        precision,
-        extra_pools,
-    };
-    let format = output_format(&a);
+    let out_opts = output_options(a.precision.as_deref(), &a.pool)?;
+    let format = output_format(a.json, a.csv, a.sub);
     let subsample = a.subsample.unwrap_or(1).max(1) as usize;
     set_cpu(a.cpumask);
 
@@ -316,7 +329,7 @@ fn run(a: Args) -> Result<(), Failure> {
         KeyOrder::Unthreaded
     };
 
-    let raw = raw_format(&a)?;
+    let raw = raw_format(a.width, a.height, a.pixel_format.as_deref(), a.bitdepth)?;
     let mut ref_reader = open_video(Path::new(&reference), raw)?;
     let g = ref_reader.geometry();
     let mut targets = Vec::new();
@@ -473,6 +486,61 @@ fn print_scores(report: &Report, specs: &[ModelSpec], n_targets: usize, label: &
     }
 }
 
-fn cambi_main(_argv: &[String]) -> Result<(), Failure> {
-    Err(Failure::usage("`rvmaf cambi` is not available yet"))
+/// `rvmaf cambi INPUT`: no-reference CAMBI, output identical to a two-input run with
+/// `-n --feature cambi=...` whose distorted input is INPUT.
+fn cambi_main(argv: &[String]) -> Result<(), Failure> {
+    let args: Vec<String> = std::iter::once("rvmaf cambi".to_string())
+        .chain(argv[2..].iter().cloned())
+        .collect();
+    let a = match args::CambiArgs::try_parse_from(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Err(Failure::usage("invalid arguments (see above)"))
+            } else {
+                Ok(())
+            };
+        }
+    };
+    let mut options = rvmaf::FeatureDict::new();
+    for o in &a.option {
+        let d =
+            rvmaf::FeatureDict::parse_colon_list(o).map_err(|e| Failure::usage(e.to_string()))?;
+        options = options.merged(&d);
+    }
+    if let Some(h) = &a.heatmaps {
+        options.set("heatmaps_path", h);
+    }
+    let out_opts = output_options(a.precision.as_deref(), &a.pool)?;
+    let format = output_format(a.json, a.csv, a.sub);
+    let raw = raw_format(a.width, a.height, a.pixel_format.as_deref(), a.bitdepth)?;
+    let mut reader = open_video(Path::new(&a.input), raw)?;
+    let mut pic = Picture::new(reader.geometry())?;
+    for _ in 0..a.frame_skip.unwrap_or(0) {
+        if !reader.skip_frame()? {
+            break;
+        }
+    }
+    let mut run = rvmaf::CambiRun::new(&options)?;
+    let t0 = Instant::now();
+    let limit = a.frame_cnt.unwrap_or(0);
+    while (limit == 0 || (run.frames() as u64) < limit) && reader.read_frame(&mut pic)? {
+        run.push(&pic.view())?;
+    }
+    let frames = run.frames();
+    let mut report = run.finish()?;
+    let secs = t0.elapsed().as_secs_f64();
+    report.set_fps((secs > 0.0).then(|| frames as f64 / secs));
+    if !a.quiet || a.output.is_none() {
+        for n in report.names() {
+            if let Some(v) = report.pool(n, PoolMethod::Mean) {
+                eprintln!("{n}: {v:.6}");
+            }
+        }
+    }
+    if let Some(o) = &a.output {
+        write_report(&report, Path::new(o), format, &out_opts)?;
+    }
+    Ok(())
 }

@@ -461,3 +461,74 @@ fn raw_yuv_input() {
         }
     }
 }
+
+/// `rvmaf cambi INPUT` writes exactly what the two-input run with `-n --feature cambi=...` writes
+/// for the same distorted input, and matches libvmaf's golden for it.
+#[test]
+fn single_input_cambi_equals_two_input() {
+    let p = corpus().join("sky_gradient_10bit");
+    let (r, d) = (p.join("ref.y4m"), p.join("dis_x264_8bit_crf26.y4m"));
+    for (opts, feature) in [
+        ("", "cambi".to_string()),
+        (
+            "topk=0.2:window_size=33",
+            "cambi=topk=0.2:window_size=33".to_string(),
+        ),
+    ] {
+        let one = tmp("cambi1.json");
+        let mut c = bin();
+        c.args([
+            "cambi",
+            d.to_str().unwrap(),
+            "--json",
+            "-q",
+            "--precision",
+            "max",
+            "-o",
+        ])
+        .arg(&one);
+        if !opts.is_empty() {
+            c.args(["-O", opts]);
+        }
+        assert!(c.status().unwrap().success());
+        let two = tmp("cambi2.json");
+        let st = bin()
+            .args([
+                "-r",
+                r.to_str().unwrap(),
+                "-d",
+                d.to_str().unwrap(),
+                "-n",
+                "--feature",
+                &feature,
+                "--json",
+                "-q",
+                "--precision",
+                "max",
+                "-o",
+            ])
+            .arg(&two)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let (mut a, mut b) = (json(&one), json(&two));
+        a["fps"] = serde_json::Value::Null;
+        b["fps"] = serde_json::Value::Null;
+        assert_eq!(a, b, "{opts}");
+        if opts.is_empty() {
+            let g = golden("sky_gradient_10bit", "x264_8bit_crf26", "cambi_full_ref");
+            for i in 0..3 {
+                assert_eq!(
+                    a["frames"][i]["metrics"]["cambi"].as_f64(),
+                    g["frames"][i]["metrics"]["cambi"].as_f64()
+                );
+            }
+        }
+    }
+    let o = bin()
+        .args(["cambi", d.to_str().unwrap(), "-O", "full_ref=true"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs a reference"));
+}
