@@ -64,16 +64,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// Models and features added by `--aom_ctc` / `--nflx_ctc` (libvmaf's presets).
+/// Models and features added by `--aom_ctc` / `--nflx_ctc` (libvmaf's presets). Returns whether
+/// the preset scores inputs of different bit depths at their common (highest) depth (AOM CTC
+/// v6.0+; libvmaf reads the shallower file as if it were deep, rvmaf shifts its samples up).
 fn apply_presets(
     a: &Args,
     models: &mut Vec<ModelSpec>,
     features: &mut Vec<String>,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     let model = |v: &str, n: &str| ModelSpec {
         name: n.into(),
         ..ModelSpec::builtin(v)
     };
+    let mut common_bitdepth = false;
     if let Some(v) = &a.aom_ctc {
         let level = match v.as_str() {
             "proposed" => return Err(Failure::usage("`--aom_ctc proposed` is deprecated.")),
@@ -96,6 +99,7 @@ fn apply_presets(
         if level >= 3 {
             features.push("cambi".into());
         }
+        common_bitdepth = level >= 6;
         if level >= 7 {
             let f = "float_ssim=scale=1:enable_db=true:clip_db=true".to_string();
             match features
@@ -117,7 +121,7 @@ fn apply_presets(
         features.push("float_ssim=enable_db=true:clip_db=true".into());
         features.push("cambi".into());
     }
-    Ok(())
+    Ok(common_bitdepth)
 }
 
 /// The output format from the format flags (libvmaf: last one wins; clap does not keep the
@@ -269,6 +273,8 @@ fn set_cpu(mask: Option<u64>) {
 
 struct Target {
     reader: Box<dyn VideoReader>,
+    /// Frame as stored in the file, when it must be converted to the common bit depth.
+    file_pic: Option<Picture>,
     pic: Picture,
     label: String,
     done: bool,
@@ -306,7 +312,7 @@ fn run(a: Args) -> Result<(), Failure> {
         .map(|s| ModelSpec::parse(s).map_err(|e| Failure::usage(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let mut feature_specs = Vec::new();
-    apply_presets(&a, &mut model_specs, &mut feature_specs)?;
+    let common_bitdepth = apply_presets(&a, &mut model_specs, &mut feature_specs)?;
     feature_specs.extend(a.feature.iter().cloned());
     if model_specs.is_empty() && !a.no_prediction {
         model_specs.push(ModelSpec::builtin(default_model_name()));
@@ -331,18 +337,34 @@ fn run(a: Args) -> Result<(), Failure> {
 
     let raw = raw_format(a.width, a.height, a.pixel_format.as_deref(), a.bitdepth)?;
     let mut ref_reader = open_video(Path::new(&reference), raw)?;
-    let g = ref_reader.geometry();
-    let mut targets = Vec::new();
+    let g_file = ref_reader.geometry();
+    let mut readers = Vec::new();
     for d in &a.distorted {
-        let reader = open_video(Path::new(d), raw)?;
+        readers.push(open_video(Path::new(d), raw)?);
+    }
+    // The scoring geometry: the reference's, or with a common bit depth the deepest input's.
+    let mut g = g_file;
+    if common_bitdepth {
+        g.bit_depth = readers
+            .iter()
+            .map(|r| r.geometry().bit_depth)
+            .fold(g.bit_depth, u32::max);
+    }
+    let mut targets = Vec::new();
+    for (d, reader) in a.distorted.iter().zip(readers) {
         let gd = reader.geometry();
-        if gd != g {
+        let same = if common_bitdepth {
+            (gd.format, gd.width, gd.height) == (g.format, g.width, g.height)
+        } else {
+            gd == g
+        };
+        if !same {
             return Err(Error::Mismatch(format!(
                 "\"{reference}\" is {}x{} {} {}-bit but \"{d}\" is {}x{} {} {}-bit",
-                g.width,
-                g.height,
-                g.format.as_str(),
-                g.bit_depth,
+                g_file.width,
+                g_file.height,
+                g_file.format.as_str(),
+                g_file.bit_depth,
                 gd.width,
                 gd.height,
                 gd.format.as_str(),
@@ -351,6 +373,7 @@ fn run(a: Args) -> Result<(), Failure> {
             .into());
         }
         targets.push(Target {
+            file_pic: (gd != g).then(|| Picture::new(gd)).transpose()?,
             reader,
             pic: Picture::new(g)?,
             label: d.clone(),
@@ -370,7 +393,7 @@ fn run(a: Args) -> Result<(), Failure> {
     }
     let mut multi = MultiContext::new(&b, targets.len())?;
 
-    let mut skip_pic = Picture::new(g)?;
+    let mut skip_pic = Picture::new(g_file)?;
     for _ in 0..a.frame_skip_ref.unwrap_or(0) {
         if !ref_reader.read_frame(&mut skip_pic)? {
             break;
@@ -395,19 +418,20 @@ fn run(a: Args) -> Result<(), Failure> {
     });
     let t0 = Instant::now();
     let mut ref_pic = Picture::new(g)?;
+    let mut ref_file_pic = (g_file != g).then(|| Picture::new(g_file)).transpose()?;
     let frame_cnt = a.frame_cnt.unwrap_or(0);
     let mut n = 0u64;
     loop {
         if frame_cnt > 0 && n >= frame_cnt {
             break;
         }
-        let ref_ok = ref_reader.read_frame(&mut ref_pic)?;
+        let ref_ok = read_converted(ref_reader.as_mut(), ref_file_pic.as_mut(), &mut ref_pic)?;
         let mut ok = vec![false; targets.len()];
         for (t, ok) in targets.iter_mut().zip(ok.iter_mut()) {
             if t.done {
                 continue;
             }
-            let dis_ok = t.reader.read_frame(&mut t.pic)?;
+            let dis_ok = read_converted(t.reader.as_mut(), t.file_pic.as_mut(), &mut t.pic)?;
             match (ref_ok, dis_ok) {
                 (true, true) => *ok = true,
                 (false, false) => t.done = true,
@@ -456,6 +480,24 @@ fn run(a: Args) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Reads a frame into `pic`, through `file_pic` and a bit-depth conversion when given.
+fn read_converted(
+    r: &mut dyn VideoReader,
+    file_pic: Option<&mut Picture>,
+    pic: &mut Picture,
+) -> rvmaf::Result<bool> {
+    match file_pic {
+        None => r.read_frame(pic),
+        Some(f) => {
+            if !r.read_frame(f)? {
+                return Ok(false);
+            }
+            pic.copy_from_upshifted(&f.view())?;
+            Ok(true)
+        }
+    }
 }
 
 /// libvmaf's console summary: `<model>: <pooled mean>` per model, and the bootstrap interval.
