@@ -68,7 +68,12 @@ fn cli_matches_extra_libvmaf_goldens() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|a| a.as_str().unwrap().replace("{corpus}", &corpus))
+            .map(|a| {
+                a.as_str()
+                    .unwrap()
+                    .replace("{corpus}", &corpus)
+                    .replace("{data}", &dir.display().to_string())
+            })
             .collect();
         let out = tmp.join(format!("{name}.json"));
         let o = Command::new(env!("CARGO_BIN_EXE_rvmaf"))
