@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::collector::Collector;
 use crate::error::{Error, Result};
-use crate::features::{self, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{self, Diagnostic, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, Picture, PictureView};
 use crate::model::{LoadedModel, Model, ModelCollection};
 use crate::options::{feature_alias, feature_unalias, FeatureDict, Options};
@@ -643,7 +643,19 @@ impl Context {
             .started
             .map(|t| t.elapsed().as_secs_f64())
             .unwrap_or(0.0);
+        let mut diags: Vec<Diagnostic> = self
+            .local
+            .iter()
+            .flatten()
+            .flat_map(|e| e.diagnostics())
+            .collect();
+        if let Some(w) = &self.workers {
+            if let Ok(sets) = w.sets.lock() {
+                diags.extend(sets.iter().flatten().flat_map(|(_, e)| e.diagnostics()));
+            }
+        }
         Ok(Report {
+            diagnostics: features::merge_diagnostics(diags),
             collector: std::mem::take(&mut self.collector),
             frame_count: self.frames,
             subsample: self.subsample,
@@ -777,6 +789,7 @@ pub struct Report {
     fps: Option<f64>,
     models: Vec<String>,
     collections: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Pooled values of one model or feature.
@@ -808,7 +821,13 @@ impl Report {
             fps: None,
             models: Vec::new(),
             collections: Vec::new(),
+            diagnostics: Vec::new(),
         }
+    }
+
+    /// Conditions libvmaf would have logged as warnings (e.g. SpEED's singular covariance).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
     }
 
     /// Every per-frame score and aggregate.

@@ -149,3 +149,34 @@ fn identical_output_for_every_thread_count() {
     assert_eq!(run(4, 3, g, 7), sub, "subsample with threads");
     assert!(sub.contains("\"frameNum\": 3,") && !sub.contains("\"frameNum\": 1,"));
 }
+
+/// SpEED's singular covariance (flat chroma) is scored as 0 like libvmaf and surfaced as a
+/// diagnostic; libvmaf f85a853 logs "covariance matrix is singular" 6 times on this pair
+/// (`vmaf -r flat_gray/ref.y4m -d flat_gray/dis_noise_ff_a6.y4m -m version=vmaf_v1.0.16_3d0h`).
+#[test]
+fn singular_covariance_is_reported() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/flat_gray");
+    for threads in [1, 2] {
+        let mut r = rvmaf::io::open_video(&dir.join("ref.y4m"), None).unwrap();
+        let mut d = rvmaf::io::open_video(&dir.join("dis_noise_ff_a6.y4m"), None).unwrap();
+        let mut ctx = Context::builder()
+            .threads(threads)
+            .model(ModelSpec::builtin("vmaf_v1.0.16_3d0h").load().unwrap())
+            .build()
+            .unwrap();
+        let (mut rp, mut dp) = (
+            Picture::new(r.geometry()).unwrap(),
+            Picture::new(d.geometry()).unwrap(),
+        );
+        while r.read_frame(&mut rp).unwrap() && d.read_frame(&mut dp).unwrap() {
+            ctx.push(&rp.view(), &dp.view()).unwrap();
+        }
+        let report = ctx.finish().unwrap();
+        let diags = report.diagnostics();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].extractor, "speed_chroma");
+        assert_eq!(diags[0].count, 6);
+        assert_eq!(diags[0].first_frame, Some(0));
+    }
+}

@@ -472,6 +472,18 @@ fn run(a: Args) -> Result<(), Failure> {
     let frames: Vec<usize> = (0..n_targets).map(|i| multi.frames(i)).collect();
     for (i, (t, mut report)) in targets.iter().zip(multi.finish()?).enumerate() {
         report.set_fps((secs > 0.0).then(|| frames[i] as f64 / secs));
+        if !a.quiet {
+            for d in report.diagnostics() {
+                eprintln!(
+                    "rvmaf: warning: {}{d}",
+                    if n_targets > 1 {
+                        format!("{}: ", t.label)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
         if !a.quiet || a.output.is_none() {
             print_scores(&report, &model_specs, n_targets, &t.label);
         }

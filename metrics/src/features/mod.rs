@@ -81,6 +81,61 @@ impl FrameScores {
     }
 }
 
+/// A condition an extractor met and scored through, where libvmaf logs a warning (e.g. SpEED's
+/// "covariance matrix is singular", after which the score is 0 as in libvmaf).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Extractor name.
+    pub extractor: &'static str,
+    /// What happened (stable short text; diagnostics with equal extractor and message merge).
+    pub message: &'static str,
+    /// How many times it happened.
+    pub count: u64,
+    /// Frames it happened on.
+    pub frames: u64,
+    /// First frame it happened on.
+    pub first_frame: Option<usize>,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} ({} time(s)",
+            self.extractor, self.message, self.count
+        )?;
+        if self.frames > 0 {
+            write!(f, " in {} frame(s)", self.frames)?;
+        }
+        if let Some(i) = self.first_frame {
+            write!(f, ", first at frame {i}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// Merges diagnostics of several instances of the same extractors (counts add up).
+pub fn merge_diagnostics(all: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for d in all {
+        match out
+            .iter_mut()
+            .find(|o| o.extractor == d.extractor && o.message == d.message)
+        {
+            Some(o) => {
+                o.count += d.count;
+                o.frames += d.frames;
+                o.first_frame = match (o.first_frame, d.first_frame) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
 /// A running feature extractor (libvmaf's `VmafFeatureExtractor` with its private state).
 ///
 /// Instances are created for a fixed [`Geometry`]. Unless the definition is `temporal`, frames
@@ -94,6 +149,10 @@ pub trait Extractor: Send {
     fn flush(&mut self, collector: &mut Collector) -> Result<()> {
         let _ = collector;
         Ok(())
+    }
+    /// Conditions met so far that libvmaf would log as warnings.
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        Vec::new()
     }
 }
 

@@ -44,7 +44,7 @@ pub use self::scale::ScaleMethod;
 
 use self::core::{Dims, ScoreOutcome, SpeedCore, SpeedParams};
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{output_names, Diagnostic, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, PictureView, PixelFormat, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
@@ -193,6 +193,30 @@ pub struct SpeedWarnings {
 }
 
 impl SpeedWarnings {
+    /// The warnings as engine diagnostics of extractor `extractor`.
+    pub fn diagnostics(&self, extractor: &'static str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.singular_covariance > 0 {
+            out.push(Diagnostic {
+                extractor,
+                message: "covariance matrix is singular; the score is 0, as in libvmaf",
+                count: self.singular_covariance,
+                frames: self.frames_with_singular,
+                first_frame: self.first_singular_frame,
+            });
+        }
+        if self.eigen_iteration_cap > 0 {
+            out.push(Diagnostic {
+                extractor,
+                message: "eigenvalue iterations reached their cap of 500",
+                count: self.eigen_iteration_cap,
+                frames: 0,
+                first_frame: None,
+            });
+        }
+        out
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         *self == SpeedWarnings::default()
@@ -423,6 +447,10 @@ impl std::fmt::Debug for SpeedChroma {
 }
 
 impl Extractor for SpeedChroma {
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warnings.diagnostics(SPEED_CHROMA.name)
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         check_geometry(
             SPEED_CHROMA.name,
@@ -509,6 +537,10 @@ impl std::fmt::Debug for SpeedTemporal {
 }
 
 impl Extractor for SpeedTemporal {
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warnings.diagnostics(SPEED_TEMPORAL.name)
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         check_geometry(
             SPEED_TEMPORAL.name,
