@@ -180,3 +180,64 @@ fn singular_covariance_is_reported() {
         assert_eq!(diags[0].first_frame, Some(0));
     }
 }
+
+/// One reference against several distorted inputs gives, for each, exactly the report of a
+/// separate run (motion shared, temporal extractors per input), at any thread count, also
+/// when one input ends early.
+#[test]
+fn multi_context_equals_separate_runs() {
+    let g = geometry(240, 226, 8);
+    let builder = |threads: usize| {
+        let mut b = Context::builder()
+            .threads(threads)
+            .model(ModelSpec::builtin("vmaf_v0.6.1").load().unwrap())
+            .model(
+                ModelSpec::parse("version=vmaf_v1.0.16_3d0h:name=v1")
+                    .unwrap()
+                    .load()
+                    .unwrap(),
+            );
+        for f in ["psnr", "float_ssim", "cambi"] {
+            b = b.feature_spec(f).unwrap();
+        }
+        b
+    };
+    let frames = [5u32, 5, 3];
+    let refs: Vec<Picture> = (0..5).map(|t| picture(g, t, 0)).collect();
+    let dis: Vec<Vec<Picture>> = (0..3u32)
+        .map(|k| (0..5).map(|t| picture(g, t, 2 + 3 * k)).collect())
+        .collect();
+    let opts = OutputOptions {
+        precision: Precision::Max,
+        ..Default::default()
+    };
+    let separate: Vec<String> = (0..3)
+        .map(|k| {
+            let mut c = builder(1).build().unwrap();
+            for t in 0..frames[k] as usize {
+                c.push(&refs[t].view(), &dis[k][t].view()).unwrap();
+            }
+            let mut r = c.finish().unwrap();
+            r.set_fps(None);
+            r.to_json(&opts)
+        })
+        .collect();
+    for threads in [1, 3] {
+        let mut m = rvmaf::MultiContext::new(&builder(threads), 3).unwrap();
+        for t in 0..5usize {
+            let some: Vec<(usize, rvmaf::PictureView<'_>)> = (0..3)
+                .filter(|&k| t < frames[k] as usize)
+                .map(|k| (k, dis[k][t].view()))
+                .collect();
+            m.push_some(&refs[t].view(), &some).unwrap();
+        }
+        for (k, mut r) in m.finish().unwrap().into_iter().enumerate() {
+            r.set_fps(None);
+            assert_eq!(
+                r.to_json(&opts),
+                separate[k],
+                "input {k}, threads {threads}"
+            );
+        }
+    }
+}

@@ -449,12 +449,14 @@ fn run(a: Args) -> Result<(), Failure> {
         if ok.iter().all(|x| *x) {
             let views: Vec<_> = targets.iter().map(|t| t.pic.view()).collect();
             multi.push(&ref_pic.view(), &views)?;
-        } else {
-            for (i, t) in targets.iter().enumerate() {
-                if ok[i] {
-                    multi.push_one(i, &ref_pic.view(), &t.pic.view())?;
-                }
-            }
+        } else if any {
+            let some: Vec<_> = targets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| ok[*i])
+                .map(|(i, t)| (i, t.pic.view()))
+                .collect();
+            multi.push_some(&ref_pic.view(), &some)?;
         }
         if !ref_ok || !any {
             break;

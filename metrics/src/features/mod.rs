@@ -154,7 +154,34 @@ pub trait Extractor: Send {
     fn diagnostics(&self) -> Vec<Diagnostic> {
         Vec::new()
     }
+    /// True when the scores depend on the reference pictures only (integer motion): with one
+    /// reference and several distorted inputs they are computed once and shared.
+    fn reference_only(&self) -> bool {
+        false
+    }
+    /// Work that depends only on the reference of this frame (filtered planes, transforms),
+    /// done once when one reference is scored against several distorted inputs. Only the
+    /// reference fields of `input` are meaningful. `None` (the default) means nothing to share.
+    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
+        let _ = input;
+        Ok(None)
+    }
+    /// [`Extractor::extract`] given the state `prepare_reference` returned for this frame (on
+    /// this or another instance of the same extractor with the same options and geometry).
+    fn extract_prepared(
+        &mut self,
+        input: &FrameInput<'_>,
+        state: &ReferenceState,
+        out: &mut FrameScores,
+    ) -> Result<()> {
+        let _ = state;
+        self.extract(input, out)
+    }
 }
+
+/// Reference-side state shared between the distorted inputs of one frame (see
+/// [`Extractor::prepare_reference`]); each extractor downcasts it to its own type.
+pub type ReferenceState = Box<dyn std::any::Any + Send + Sync>;
 
 /// Static description of an extractor kind (name, outputs, options, flags, constructor).
 pub struct ExtractorDef {

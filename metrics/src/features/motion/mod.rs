@@ -202,6 +202,10 @@ impl Motion {
 }
 
 impl Extractor for Motion {
+    fn reference_only(&self) -> bool {
+        true
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         let mut score = 0.0;
         if !self.force_zero {
