@@ -1169,6 +1169,16 @@ impl MultiContext {
         self.ctx.push_lanes(reference, distorted, None)
     }
 
+    /// Scores a frame for input `i` only (shorthand for [`MultiContext::push_some`]).
+    pub fn push_one(
+        &mut self,
+        i: usize,
+        reference: &PictureView<'_>,
+        distorted: &PictureView<'_>,
+    ) -> Result<()> {
+        self.push_some(reference, &[(i, *distorted)])
+    }
+
     /// Frames pushed for input `i`.
     pub fn frames(&self, i: usize) -> usize {
         self.ctx.lanes.get(i).map_or(0, |l| l.frames)
