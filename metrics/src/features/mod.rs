@@ -253,6 +253,25 @@ pub fn by_feature_name(feature: &str) -> Option<&'static ExtractorDef> {
         .find(|d| d.provided.contains(&feature))
 }
 
+/// Checks that `pic` has the geometry an extractor instance was created for.
+pub fn check_geometry(extractor: &str, expected: Geometry, pic: &PictureView<'_>) -> Result<()> {
+    let g = pic.geometry();
+    if g != expected {
+        return Err(Error::Mismatch(format!(
+            "{extractor}: picture is {}x{} {} {}-bit, extractor was created for {}x{} {} {}-bit",
+            g.width,
+            g.height,
+            g.format.as_str(),
+            g.bit_depth,
+            expected.width,
+            expected.height,
+            expected.format.as_str(),
+            expected.bit_depth
+        )));
+    }
+    Ok(())
+}
+
 /// Error returned by extractors that are not implemented yet.
 pub fn not_implemented(name: &str) -> Error {
     Error::extraction(name, "not implemented yet")
