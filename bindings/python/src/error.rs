@@ -51,3 +51,50 @@ where
         }
     }
 }
+
+/// Lets a long run without the GIL notice signals (Ctrl-C → KeyboardInterrupt) between frames.
+///
+/// Only on Python's main thread, where signal handlers run; elsewhere checking would just take
+/// the GIL for nothing.
+pub(crate) struct Interrupt {
+    main: bool,
+    raised: std::sync::Mutex<Option<PyErr>>,
+}
+
+impl Interrupt {
+    /// Checks signals when called on Python's main thread.
+    pub(crate) fn new(py: Python<'_>) -> PyResult<Self> {
+        let threading = py.import("threading")?;
+        let main = threading
+            .call_method0("main_thread")?
+            .is(&threading.call_method0("current_thread")?);
+        Ok(Interrupt {
+            main,
+            raised: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Runs pending signal handlers; fails (keeping their exception) when one raised.
+    pub(crate) fn check(&self) -> rvmaf::Result<()> {
+        if !self.main {
+            return Ok(());
+        }
+        match Python::attach(|py| py.check_signals()) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                if let Ok(mut r) = self.raised.lock() {
+                    *r = Some(e);
+                }
+                Err(rvmaf::Error::invalid("interrupted"))
+            }
+        }
+    }
+
+    /// `result`, or the exception a signal handler raised while it ran.
+    pub(crate) fn finish<T>(&self, result: PyResult<T>) -> PyResult<T> {
+        match self.raised.lock().ok().and_then(|mut r| r.take()) {
+            Some(e) => Err(e),
+            None => result,
+        }
+    }
+}

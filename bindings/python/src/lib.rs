@@ -15,7 +15,7 @@ use rvmaf::features::cambi::CambiScorer;
 use rvmaf::{Collector, FeatureDict, MultiContext};
 
 use config::{Config, FeaturesArg, ModelArg};
-use error::{detached, invalid, RvmafError};
+use error::{detached, invalid, Interrupt, RvmafError};
 use input::{check_bit_depth, check_same, Input, Rank, Source};
 use result::ScoreResult;
 
@@ -43,6 +43,7 @@ fn run_multi(
     cfg: &Config,
     reference: &mut Source<'_>,
     distorted: &mut [Source<'_>],
+    interrupt: &Interrupt,
 ) -> rvmaf::Result<(Vec<ScoreResult>, Vec<String>)> {
     reference.open()?;
     for d in distorted.iter_mut() {
@@ -55,6 +56,7 @@ fn run_multi(
     let mut done = vec![false; n];
     let t0 = Instant::now();
     loop {
+        interrupt.check()?;
         let ref_ok = reference.advance()?;
         let mut ok = vec![false; n];
         for (i, d) in distorted.iter_mut().enumerate() {
@@ -187,7 +189,10 @@ fn score<'py>(
         .collect::<PyResult<Vec<_>>>()?;
     let mut rs = reference.source("reference");
     let mut ds: Vec<Source<'_>> = dis.iter().zip(&labels).map(|(d, l)| d.source(l)).collect();
-    let (results, warnings) = detached(py, || run_multi(&cfg, &mut rs, &mut ds))?;
+    let interrupt = Interrupt::new(py)?;
+    let (results, warnings) = interrupt.finish(detached(py, || {
+        run_multi(&cfg, &mut rs, &mut ds, &interrupt)
+    }))?;
     warn_all(py, &warnings)?;
     if many {
         let list = PyList::empty(py);
@@ -239,7 +244,8 @@ fn cambi<'py>(
     }
     let input = Input::extract(frames, Rank::Stack, bit_depth, "frames")?;
     let mut src = input.source("frames");
-    detached(py, || {
+    let interrupt = Interrupt::new(py)?;
+    let result = detached(py, || {
         src.open()?;
         let g = src.geometry();
         let mut scorer = CambiScorer::with_dict(&dict, g)?;
@@ -247,6 +253,7 @@ fn cambi<'py>(
         let t0 = Instant::now();
         let mut n = 0;
         while src.advance()? {
+            interrupt.check()?;
             let v = scorer.score(&src.view()?)?;
             c.append(scorer.feature_name(), n, v)?;
             n += 1;
@@ -260,7 +267,8 @@ fn cambi<'py>(
         let secs = t0.elapsed().as_secs_f64();
         let fps = (secs > 0.0).then(|| n as f64 / secs);
         Ok(ScoreResult::from_collector(c, n, g.width, g.height, fps))
-    })
+    });
+    interrupt.finish(result)
 }
 
 /// The `rvmaf._rvmaf` extension module.

@@ -404,3 +404,31 @@ def test_scorer_lifecycle():
     s.push(f[0], f[1])
     with pytest.raises(rvmaf.RvmafError):
         s.push(frames(w=32)[0], frames(w=32)[0])
+
+
+def test_signals_interrupt_a_long_run():
+    """Ctrl-C (here: a SIGALRM handler that raises) stops score() and cambi() between frames
+    instead of after the whole run; the handler's exception comes back unchanged."""
+    import signal
+
+    class Stop(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stop()
+
+    ref, _ = read_y4m(paths("dune_pan", "x264_crf35")[0])
+    # 100000 frames that take no memory (stride 0; copied one at a time): hours of work.
+    endless = np.broadcast_to(ref[0][:1], (100_000,) + ref[0].shape[1:])
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        for call in (lambda: rvmaf.score(endless, endless, threads=1),
+                     lambda: rvmaf.cambi(endless)):
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            t0 = time.perf_counter()
+            with pytest.raises(Stop):
+                call()
+            assert time.perf_counter() - t0 < 20
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
