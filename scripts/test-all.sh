@@ -13,3 +13,15 @@ echo "== cargo test (workspace)"
 cargo test --workspace -- --skip conformance --exact
 echo "== conformance against libvmaf's goldens"
 cargo test -p rvmaf --test conformance -- --nocapture
+echo "== Python package: pip install ./bindings/python in a venv, then pytest"
+# A fresh venv under target/ (ignored), the build tools from PyPI, then the package built by
+# maturin through pip exactly as a user installs it (models embedded from ../shared/models).
+PY="${PYTHON:-python3}"
+VENV=target/python-venv
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q maturin pytest numpy "mypy==2.4.1"
+"$VENV/bin/python" -m pip install -q --force-reinstall --no-deps ./bindings/python
+"$VENV/bin/python" -m pytest -q bindings/python/tests
+# The .pyi stubs must match the module (every name, signature and default).
+(cd target && "../$VENV/bin/python" -m mypy.stubtest rvmaf)
