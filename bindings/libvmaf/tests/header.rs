@@ -115,7 +115,10 @@ const RAW: &[(&str, &str)] = &[
     ("VmafOutputFormatRaw", "VmafOutputFormat"),
     ("VmafPoolingMethodRaw", "VmafPoolingMethod"),
     ("VmafPixelFormatRaw", "VmafPixelFormat"),
-    ("VmafModelCollectionScoreTypeRaw", "VmafModelCollectionScoreType"),
+    (
+        "VmafModelCollectionScoreTypeRaw",
+        "VmafModelCollectionScoreType",
+    ),
 ];
 
 /// Items of the crate that are not part of the C API.
@@ -140,7 +143,10 @@ fn generate(h: &Header) -> String {
         ..Default::default()
     };
     cfg.enumeration.prefix_with_name = false;
-    let all: Vec<&str> = HEADERS.iter().flat_map(|x| x.items.iter().copied()).collect();
+    let all: Vec<&str> = HEADERS
+        .iter()
+        .flat_map(|x| x.items.iter().copied())
+        .collect();
     cfg.export.include = h.items.iter().map(|s| s.to_string()).collect();
     cfg.export.exclude = all
         .iter()

@@ -53,7 +53,7 @@ typedef struct Y4m {
     size_t frame_bytes;
 } Y4m;
 
-static int y4m_open(Y4m *y, const char *path)
+static inline int y4m_open(Y4m *y, const char *path)
 {
     memset(y, 0, sizeof(*y));
     y->f = fopen(path, "rb");
@@ -95,7 +95,7 @@ static int y4m_open(Y4m *y, const char *path)
 }
 
 /* Reads the next frame into y->buf: 1 on success, 0 at the end. */
-static int y4m_read(Y4m *y)
+static inline int y4m_read(Y4m *y)
 {
     char line[128];
     if (!fgets(line, sizeof(line), y->f)) return 0;
@@ -104,7 +104,7 @@ static int y4m_read(Y4m *y)
 }
 
 /* Plane p of the frame in y->buf and its size. */
-static const unsigned char *y4m_plane(const Y4m *y, int p, unsigned *pw,
+static inline const unsigned char *y4m_plane(const Y4m *y, int p, unsigned *pw,
                                       unsigned *ph)
 {
     size_t luma = (size_t)y->w * y->h * y->bps;
@@ -114,7 +114,7 @@ static const unsigned char *y4m_plane(const Y4m *y, int p, unsigned *pw,
     return y->buf + (p == 0 ? 0 : luma + (size_t)(p - 1) * chroma);
 }
 
-static void y4m_close(Y4m *y)
+static inline void y4m_close(Y4m *y)
 {
     if (y->f) fclose(y->f);
     free(y->buf);
