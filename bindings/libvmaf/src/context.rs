@@ -233,6 +233,11 @@ impl VmafContext {
         0
     }
 
+    /// True when the picture pool exists and has an idle picture.
+    pub(crate) fn pool_has_free(&self) -> bool {
+        self.pool.as_ref().is_some_and(|p| p.has_free())
+    }
+
     fn kept(&self, i: u32) -> bool {
         !(self.n_subsample > 1 && i % self.n_subsample != 0)
     }
@@ -454,12 +459,12 @@ pub unsafe extern "C" fn vmaf_import_feature_score(
 /// pictures) the caller still owns them.
 ///
 /// # Safety
-/// `vmaf` is NULL or a live context; `ref_` and `dist` NULL or picture structs filled by this
+/// `vmaf` is NULL or a live context; `ref` and `dist` NULL or picture structs filled by this
 /// library.
 #[no_mangle]
 pub unsafe extern "C" fn vmaf_read_pictures(
     vmaf: *mut VmafContext,
-    ref_: *mut VmafPicture,
+    r#ref: *mut VmafPicture,
     dist: *mut VmafPicture,
     index: c_uint,
 ) -> c_int {
@@ -469,11 +474,11 @@ pub unsafe extern "C" fn vmaf_read_pictures(
         if c.flushed {
             return EINVAL;
         }
-        match (ref_.is_null(), dist.is_null()) {
+        match (r#ref.is_null(), dist.is_null()) {
             (true, true) => c.flush(),
             (false, false) => {
                 // SAFETY: valid picture structs per the contract.
-                unsafe { c.read(ref_, dist, index) }
+                unsafe { c.read(r#ref, dist, index) }
             }
             _ => EINVAL,
         }

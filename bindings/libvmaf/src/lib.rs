@@ -13,7 +13,7 @@
 //!   4:2:0), rvmaf computes on `ceil(w / 2)`. The missing last chroma column/row is synthesised
 //!   by replicating its neighbour, so luma features and luma-only models (every v0.6.x model)
 //!   match libvmaf exactly, while chroma-dependent values (psnr_cb/cr, ciede2000, psnr_hvs,
-//!   speed_chroma, v1.0.16 scores) differ slightly from libvmaf's on odd sizes.
+//!   speed_chroma, v1.0.16 scores) may differ slightly from libvmaf's on odd sizes.
 //! - Pictures must come from `vmaf_picture_alloc` or the picture pool and keep their
 //!   geometry and plane pointers (libvmaf reads whatever the struct says).
 //! - Extractors must be registered before the first picture (libvmaf would silently leave the
@@ -22,9 +22,12 @@
 
 use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod context;
 pub mod dict;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod log;
 pub mod model;
 pub mod picture;
@@ -46,12 +49,24 @@ pub const ENOMEM: c_int = -libc::ENOMEM;
 /// `-EIO`: an output file could not be written.
 pub const EIO: c_int = -libc::EIO;
 
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+
+/// Panics caught at the FFI boundary so far (each is a bug; the fuzz hook checks it).
+pub(crate) fn panics() -> usize {
+    PANICS.load(Ordering::Relaxed)
+}
+
+fn caught(p: Box<dyn std::any::Any + Send>) {
+    PANICS.fetch_add(1, Ordering::Relaxed);
+    log::error(&format!("internal error: {}", panic_message(&*p)));
+}
+
 /// Runs `f`, turning a panic into `-EINVAL` and a log line.
 pub(crate) fn guard(f: impl FnOnce() -> c_int) -> c_int {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {
-            log::error(&format!("internal error: {}", panic_message(&*p)));
+            caught(p);
             EINVAL
         }
     }
@@ -60,7 +75,7 @@ pub(crate) fn guard(f: impl FnOnce() -> c_int) -> c_int {
 /// Runs `f` (a function without a result), swallowing a panic after logging it.
 pub(crate) fn guard_void(f: impl FnOnce()) {
     if let Err(p) = catch_unwind(AssertUnwindSafe(f)) {
-        log::error(&format!("internal error: {}", panic_message(&*p)));
+        caught(p);
     }
 }
 

@@ -384,6 +384,11 @@ impl PoolShared {
         self.cv.notify_all();
     }
 
+    /// True when a picture is idle.
+    pub(crate) fn has_free(&self) -> bool {
+        !self.lock().free.is_empty()
+    }
+
     /// Geometry of the pool's pictures.
     pub(crate) fn geometry(&self) -> PicGeometry {
         self.geo

@@ -242,11 +242,11 @@ int vmaf_import_feature_score(struct VmafContext *vmaf,
  * pictures) the caller still owns them.
  *
  * # Safety
- * `vmaf` is NULL or a live context; `ref_` and `dist` NULL or picture structs filled by this
+ * `vmaf` is NULL or a live context; `ref` and `dist` NULL or picture structs filled by this
  * library.
  */
 int vmaf_read_pictures(struct VmafContext *vmaf,
-                       VmafPicture *ref_,
+                       VmafPicture *ref,
                        VmafPicture *dist,
                        unsigned int index);
 
