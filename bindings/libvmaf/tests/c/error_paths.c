@@ -382,6 +382,33 @@ static void odd_sizes(void)
     CHECK_RC(vmaf_close(v), 0);
 }
 
+/* n_subsample = 2: non-temporal extractors skip odd indices; pooling and outputs keep the
+ * even ones. */
+static void subsample(void)
+{
+    VmafConfiguration cfg = {.log_level = VMAF_LOG_LEVEL_NONE, .n_subsample = 2};
+    VmafContext *v = NULL;
+    REQUIRE_RC(vmaf_init(&v, cfg));
+    REQUIRE_RC(vmaf_use_feature(v, "float_ssim", NULL));
+    for (unsigned i = 0; i < 4; i++) {
+        VmafPicture r, d;
+        REQUIRE_RC(vmaf_picture_alloc(&r, VMAF_PIX_FMT_YUV420P, 8, 64, 48));
+        REQUIRE_RC(vmaf_picture_alloc(&d, VMAF_PIX_FMT_YUV420P, 8, 64, 48));
+        pattern(&r, 1);
+        pattern(&d, 2 + i);
+        REQUIRE_RC(vmaf_read_pictures(v, &r, &d, i));
+    }
+    REQUIRE_RC(vmaf_read_pictures(v, NULL, NULL, 0));
+    double s0 = NAN, s2 = NAN, s, mean;
+    CHECK_RC(vmaf_feature_score_at_index(v, "float_ssim", &s0, 0), 0);
+    CHECK_RC(vmaf_feature_score_at_index(v, "float_ssim", &s, 1), EINV);
+    CHECK_RC(vmaf_feature_score_at_index(v, "float_ssim", &s2, 2), 0);
+    CHECK_RC(vmaf_feature_score_at_index(v, "float_ssim", &s, 3), EINV);
+    CHECK_RC(vmaf_feature_score_pooled(v, "float_ssim", VMAF_POOL_METHOD_MEAN, &mean, 0, 3), 0);
+    CHECK(mean == (s0 + s2) / 2 && s0 != s2);
+    CHECK_RC(vmaf_close(v), 0);
+}
+
 int main(void)
 {
     null_arguments();
@@ -390,6 +417,7 @@ int main(void)
     picture_pool();
     read_rules();
     odd_sizes();
+    subsample();
     if (failures) {
         fprintf(stderr, "error_paths: %d check(s) failed\n", failures);
         return 1;
