@@ -78,6 +78,12 @@ suite() { # label extra-cflags
         --only integer_,VMAF_integer,vmaf,psnr_y,float_ssim,float_ms_ssim
 }
 
+if command -v c++ >/dev/null; then
+    echo "== C++ client"
+    # shellcheck disable=SC2086
+    c++ -std=c++11 -Wall -Wextra -Werror $cflags "$src/cxx_header.cpp" -o "$work/cxx_header" $libs
+    run "C++ header" "$work/cxx_header"
+fi
 suite plain ""
 suite asan "-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 echo "libvmaf-c: $passed passed, $failed failed"

@@ -68,7 +68,9 @@ const HEADERS: &[Header] = &[
         file: "libvmaf.h",
         guard: "__VMAF_H__",
         sys_includes: &["stdint.h", "stdio.h"],
-        includes: &["libvmaf/model.h", "libvmaf/picture.h", "libvmaf/feature.h"],
+        // Relative (libvmaf writes "libvmaf/model.h"): works with -I$includedir/libvmaf alone,
+        // which is what clients including <libvmaf.h> (FFmpeg, GStreamer) pass.
+        includes: &["model.h", "picture.h", "feature.h"],
         items: &[
             "VmafLogLevel",
             "VmafOutputFormat",

@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "libvmaf/model.h"
-#include "libvmaf/picture.h"
-#include "libvmaf/feature.h"
+#include "model.h"
+#include "picture.h"
+#include "feature.h"
 
 /**
  * How verbose the library's log (stderr) is.
