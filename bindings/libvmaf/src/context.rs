@@ -221,14 +221,16 @@ impl VmafContext {
             return err_code(&e);
         }
         self.last = Some(Instant::now());
-        // SAFETY: both structs hold a reference that the library now owns and drops.
+        // SAFETY: both structs hold a reference that the library now owns and drops; the same
+        // picture passed twice (or two copies of one struct) is released once.
         unsafe {
+            let same = (*r).ref_ == (*d).ref_;
             VmafRef::release((*r).ref_);
-            r.write(std::mem::zeroed());
-            if d != r {
+            if !same {
                 VmafRef::release((*d).ref_);
-                d.write(std::mem::zeroed());
             }
+            r.write(std::mem::zeroed());
+            d.write(std::mem::zeroed());
         }
         0
     }

@@ -331,18 +331,26 @@ static void read_rules(void)
     CHECK_RC(vmaf_read_pictures(v, &r, &r, 1), 0);
     CHECK_RC(vmaf_feature_score_at_index(v, "psnr_y", &s, 1), 0);
     CHECK(s == 60.0);
+    /* two copies of one picture struct: released once */
+    REQUIRE_RC(vmaf_picture_alloc(&r, VMAF_PIX_FMT_YUV420P, 8, 64, 48));
+    pattern(&r, 6);
+    r2 = r;
+    CHECK_RC(vmaf_read_pictures(v, &r, &r2, 2), 0);
+    CHECK(r.ref == NULL && r2.ref == NULL);
 
     CHECK_RC(vmaf_read_pictures(v, NULL, NULL, 0), 0);
     CHECK_RC(vmaf_read_pictures(v, NULL, NULL, 0), EINV); /* double flush */
     REQUIRE_RC(vmaf_picture_alloc(&r, VMAF_PIX_FMT_YUV420P, 8, 64, 48));
     REQUIRE_RC(vmaf_picture_alloc(&d, VMAF_PIX_FMT_YUV420P, 8, 64, 48));
-    CHECK_RC(vmaf_read_pictures(v, &r, &d, 2), EINV); /* after the flush */
+    CHECK_RC(vmaf_read_pictures(v, &r, &d, 3), EINV); /* after the flush */
     CHECK_RC(vmaf_picture_unref(&r), 0);
     CHECK_RC(vmaf_picture_unref(&d), 0);
     CHECK_RC(vmaf_feature_score_at_index(v, "psnr_y", &s, 0), 0);
     CHECK(s > 0 && s < 60.0);
-    CHECK_RC(vmaf_feature_score_at_index(v, "psnr_y", &s, 2), EINV);
-    CHECK_RC(vmaf_feature_score_pooled(v, "psnr_y", VMAF_POOL_METHOD_MEAN, &s, 0, 2), EINV);
+    CHECK_RC(vmaf_feature_score_at_index(v, "psnr_y", &s, 3), EINV);
+    CHECK_RC(vmaf_feature_score_pooled(v, "psnr_y", VMAF_POOL_METHOD_MEAN, &s, 0, 3), EINV);
+    CHECK_RC(vmaf_feature_score_pooled(v, "psnr_y", VMAF_POOL_METHOD_MAX, &s, 0, 2), 0);
+    CHECK(s == 60.0);
     CHECK_RC(vmaf_write_output(v, "/tmp/rvmaf_libvmaf_err.xml", VMAF_OUTPUT_FORMAT_XML), 0);
     CHECK_RC(vmaf_close(v), 0);
     remove("/tmp/rvmaf_libvmaf_err.xml");
