@@ -102,8 +102,7 @@ pub(crate) unsafe fn c_str<'a>(s: *const std::os::raw::c_char) -> Option<&'a str
 }
 
 /// libvmaf's version, "3.2.0" (a static string).
-///
-/// (No panic boundary needed: it returns a constant.)
+// No panic boundary needed: it returns a constant.
 #[no_mangle]
 pub extern "C" fn vmaf_version() -> *const std::os::raw::c_char {
     static V: &[u8] = b"3.2.0\0";
