@@ -38,3 +38,8 @@ pub fn warning(msg: &str) {
 pub fn info(msg: &str) {
     emit(3, "INFO", msg);
 }
+
+/// Logs a debugging detail.
+pub fn debug(msg: &str) {
+    emit(4, "DEBUG", msg);
+}

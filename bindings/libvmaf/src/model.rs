@@ -113,7 +113,9 @@ unsafe fn load_model(
             0
         }
         Ok(LoadedModel::Collection(_)) => {
-            log::error(&format!(
+            // Clients try this first and fall back to the collection loader: no error line
+            // (libvmaf prints none either).
+            log::debug(&format!(
                 "\"{arg}\" is a model collection: load it with vmaf_model_collection_load"
             ));
             EINVAL
@@ -159,7 +161,7 @@ unsafe fn load_collection(
             0
         }
         Ok(LoadedModel::Single(_)) => {
-            log::error(&format!("\"{arg}\" is not a model collection"));
+            log::debug(&format!("\"{arg}\" is not a model collection"));
             EINVAL
         }
         Err(e) => {
