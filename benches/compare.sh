@@ -24,8 +24,8 @@ echo "generating $FRAMES-frame 1080p clips in $WORK ..."
 time_cmd() {
   local best="" mem=0
   for _ in 1 2 3; do
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    local out; out=$(tail -1 "$WORK/time.txt")
     local t=${out% *} m=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$m" -gt "$mem" ] && mem=$m
