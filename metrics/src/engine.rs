@@ -396,7 +396,7 @@ impl Context {
             }
             Some(_) => {}
         }
-        let skip = self.subsample > 1 && index % self.subsample != 0;
+        let skip = self.subsample > 1 && !index.is_multiple_of(self.subsample);
         let n = self.registered.len();
         let mut pending = Pending {
             index,
