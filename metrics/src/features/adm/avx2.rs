@@ -1,0 +1,1708 @@
+//! AVX2 twins of the integer ADM kernels in [`super::scalar`], bit-exact with them on every
+//! input (the parity tests in `metrics/tests/adm_simd.rs` compare them at every width, tail
+//! length and extreme value).
+//!
+//! How exactness is kept with 16- and 32-bit lanes where the scalar code uses `i64`:
+//! * **DWT.** Scale 0: `madd` of sample pairs with tap pairs (every product and pair sum fits
+//!   `i32`; wider sums wrap exactly as the scalar `wrapping_add`s do; 16-bit samples are biased
+//!   by -32768 and the bias is folded into the rounding constant). Scales 1–3: an `i32` value
+//!   `v` is split into `h = v >> 16` and `l = (v & 0xffff) - 32768`, both `i16`, so
+//!   `sum(T * v) = 65536 * A + B + 32768 * sum(T)` with `A = sum(T * h)`, `B = sum(T * l)`
+//!   exact `madd`s; `(sum + add) >> sh` (sh <= 16) is then `(A << (16 - sh)) + K_hi +
+//!   ((B + K_lo) >> sh)` in wrapping `i32`, which is the low 32 bits of the `i64` result,
+//!   i.e. the scalar `as i32`. The vertical pass stores its rows already split.
+//! * **Decouple.** The angle test is evaluated in `f64` from exactly rounded `f32` dot products
+//!   (scale 0: `madd`, exact; scales 1–3: `f64` products, exact while every band value is below
+//!   2^26 in magnitude, otherwise that group of 8 pixels takes the scalar test). The reciprocal
+//!   comes from the same `div_lookup` table (gathered); `k = (R * t + 2^14) >> 15` is computed
+//!   exactly as `(R >> 15) * t + (((R & 0x7fff) * t + 2^14) >> 15)` at scale 0 and in `i64`
+//!   lanes at scales 1–3. The enhancement `min(rst * egl, t)` truncates in `f64` like C, or
+//!   in saturating integer arithmetic when `egl` is an integer (same result: truncation is
+//!   monotone and the bound `t` fits `i16`).
+//! * **CM / CSF denominator.** Cubes are formed in 64-bit lanes; the arithmetic right shift
+//!   AVX2 lacks is `srli(v + 2^63, s) - 2^(63 - s)`, the constant being removed once per row.
+//!   Row sums wrap like the scalar ones.
+//!
+//! Regions narrower than one vector fall back to the scalar kernel for that call; the last
+//! vector of a row overlaps the previous one (map kernels recompute, reductions mask).
+
+use std::arch::x86_64::*;
+
+use super::kernels::{BandSrc, Src};
+use super::scalar::{self, Bands, Hvd};
+use super::tables::{DWT_HI, DWT_LO, DWT_LO_SUM};
+
+/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
+#[derive(Debug, Clone, Copy)]
+pub struct Avx2(());
+
+impl Avx2 {
+    /// `Some` when the CPU supports AVX2.
+    pub fn new() -> Option<Avx2> {
+        if is_x86_feature_detected!("avx2") {
+            Some(Avx2(()))
+        } else {
+            None
+        }
+    }
+}
+
+/// `i32` lane holding the `madd` tap pair (a for the even sample, b for the odd one).
+const fn pair(a: i32, b: i32) -> i32 {
+    (b << 16) | (a & 0xffff)
+}
+const LO01: i32 = pair(DWT_LO[0], DWT_LO[1]);
+const LO23: i32 = pair(DWT_LO[2], DWT_LO[3]);
+const HI01: i32 = pair(DWT_HI[0], DWT_HI[1]);
+const HI23: i32 = pair(DWT_HI[2], DWT_HI[3]);
+const DWT_HI_SUM: i32 = DWT_HI[0] + DWT_HI[1] + DWT_HI[2] + DWT_HI[3];
+
+// ---------------------------------------------------------------------------------------------
+// Loads and stores (bounds-checked slices; the only `unsafe` is the unaligned access itself).
+
+#[inline(always)]
+fn ld16(s: &[i16], i: usize) -> __m256i {
+    let s = &s[i..i + 16];
+    // SAFETY: `s` holds exactly 16 i16 (32 bytes); `loadu` accepts any alignment. The caller
+    // is an AVX2-enabled function (this helper is only used inside this module).
+    unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn ld16u(s: &[u16], i: usize) -> __m256i {
+    let s = &s[i..i + 16];
+    // SAFETY: 16 u16 = 32 bytes in bounds; unaligned load; AVX2 caller.
+    unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn ld16b(s: &[u8], i: usize) -> __m128i {
+    let s = &s[i..i + 16];
+    // SAFETY: 16 bytes in bounds; unaligned load; AVX2 caller.
+    unsafe { _mm_loadu_si128(s.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn ld8h(s: &[i16], i: usize) -> __m128i {
+    let s = &s[i..i + 8];
+    // SAFETY: 8 i16 = 16 bytes in bounds; unaligned load; AVX2 caller.
+    unsafe { _mm_loadu_si128(s.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn ld8(s: &[i32], i: usize) -> __m256i {
+    let s = &s[i..i + 8];
+    // SAFETY: 8 i32 = 32 bytes in bounds; unaligned load; AVX2 caller.
+    unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn st16(s: &mut [i16], i: usize, v: __m256i) {
+    let s = &mut s[i..i + 16];
+    // SAFETY: 16 i16 = 32 bytes in bounds and exclusively borrowed; unaligned store.
+    unsafe { _mm256_storeu_si256(s.as_mut_ptr().cast(), v) }
+}
+
+#[inline(always)]
+fn st8(s: &mut [i32], i: usize, v: __m256i) {
+    let s = &mut s[i..i + 8];
+    // SAFETY: 8 i32 = 32 bytes in bounds and exclusively borrowed; unaligned store.
+    unsafe { _mm256_storeu_si256(s.as_mut_ptr().cast(), v) }
+}
+
+/// `table[idx]` for 8 indices, each checked to lie in the table by the caller's construction.
+#[inline(always)]
+fn gather(table: &[i32], idx: __m256i) -> __m256i {
+    assert!(table.len() >= 65537);
+    // SAFETY: every index is in 0..=65536 (callers add 32768 to a value in -32768..=32768),
+    // and the table has at least 65537 entries (checked above). AVX2 caller.
+    unsafe { _mm256_i32gather_epi32::<4>(table.as_ptr(), idx) }
+}
+
+/// Steps over `[start, end)` in blocks of `n`, the last block ending at `end` (it may overlap
+/// the previous one). Returns the block starts; `end - start >= n` is required.
+#[inline(always)]
+fn block_starts(start: usize, end: usize, n: usize) -> impl Iterator<Item = usize> {
+    debug_assert!(end - start >= n);
+    let full = (end - start) / n;
+    let tail = !(end - start).is_multiple_of(n);
+    (0..full)
+        .map(move |b| start + b * n)
+        .chain(tail.then_some(end - n))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared vector helpers.
+
+/// Packs two `i32` vectors (lanes 0–7 and 8–15, natural order) to 16 `i16` (saturating).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn pack_nat(a: __m256i, b: __m256i) -> __m256i {
+    _mm256_permute4x64_epi64::<0xD8>(_mm256_packs_epi32(a, b))
+}
+
+/// Low 16 bits of each `i32` lane of two natural-order vectors, as 16 `i16`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn trunc_pack_nat(a: __m256i, b: __m256i) -> __m256i {
+    let m = _mm256_set1_epi32(0xffff);
+    _mm256_permute4x64_epi64::<0xD8>(_mm256_packus_epi32(
+        _mm256_and_si256(a, m),
+        _mm256_and_si256(b, m),
+    ))
+}
+
+/// Sign-extends 16 `i16` to two natural-order `i32` vectors.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn widen(v: __m256i) -> (__m256i, __m256i) {
+    (
+        _mm256_cvtepi16_epi32(_mm256_castsi256_si128(v)),
+        _mm256_cvtepi16_epi32(_mm256_extracti128_si256::<1>(v)),
+    )
+}
+
+/// Combines two 4 x f64 comparison masks (lanes 0–3, 4–7) into one 8 x i32 mask.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn narrow_mask(lo: __m256d, hi: __m256d) -> __m256i {
+    let s = _mm256_shuffle_ps::<0x88>(_mm256_castpd_ps(lo), _mm256_castpd_ps(hi));
+    _mm256_permute4x64_epi64::<0xD8>(_mm256_castps_si256(s))
+}
+
+/// The two 4-lane halves of 8 `f32` as `f64`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn ps_to_pd(v: __m256) -> (__m256d, __m256d) {
+    (
+        _mm256_cvtps_pd(_mm256_castps256_ps128(v)),
+        _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v)),
+    )
+}
+
+/// `ot^2 >= (cos1_sq * oo) * tt` in `f64` for 8 lanes (the angle test without its `ot >= 0`
+/// part). libvmaf divides each of ot, oo, tt by 4096 first; scaling by powers of two commutes
+/// with every rounding here (no overflow or underflow is possible), so it is left out.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn angle_ge(ot: __m256, oo: __m256, tt: __m256, c: __m256d) -> __m256i {
+    let (ot0, ot1) = ps_to_pd(ot);
+    let (oo0, oo1) = ps_to_pd(oo);
+    let (tt0, tt1) = ps_to_pd(tt);
+    let m0 = _mm256_cmp_pd::<_CMP_GE_OQ>(
+        _mm256_mul_pd(ot0, ot0),
+        _mm256_mul_pd(_mm256_mul_pd(c, oo0), tt0),
+    );
+    let m1 = _mm256_cmp_pd::<_CMP_GE_OQ>(
+        _mm256_mul_pd(ot1, ot1),
+        _mm256_mul_pd(_mm256_mul_pd(c, oo1), tt1),
+    );
+    narrow_mask(m0, m1)
+}
+
+/// Sign-extends the even `i32` lanes to `i64`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn sext_even(x: __m256i) -> __m256i {
+    let s = _mm256_srai_epi32::<31>(x);
+    _mm256_blend_epi32::<0xAA>(x, _mm256_shuffle_epi32::<0xA0>(s))
+}
+
+/// Sign-extends the odd `i32` lanes to `i64`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn sext_odd(x: __m256i) -> __m256i {
+    let s = _mm256_srai_epi32::<31>(x);
+    _mm256_blend_epi32::<0xAA>(_mm256_srli_epi64::<32>(x), _mm256_shuffle_epi32::<0xF5>(s))
+}
+
+/// Interleaves the low 32 bits of the `i64` lanes of `even` and `odd` back to 8 `i32`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn join_lo32(even: __m256i, odd: __m256i) -> __m256i {
+    _mm256_blend_epi32::<0xAA>(even, _mm256_slli_epi64::<32>(odd))
+}
+
+/// Interleaves the high 32 bits of the `i64` lanes of `even` and `odd` back to 8 `i32`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn join_hi32(even: __m256i, odd: __m256i) -> __m256i {
+    _mm256_blend_epi32::<0xAA>(_mm256_srli_epi64::<32>(even), odd)
+}
+
+/// Arithmetic right shift of `i64` lanes by per-lane counts (0..=63).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn srav64(v: __m256i, n: __m256i) -> __m256i {
+    let m = _mm256_cmpgt_epi64(_mm256_setzero_si256(), v);
+    _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(v, m), n), m)
+}
+
+/// Sum of the four `u64` lanes (wrapping).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum64(v: __m256i) -> u64 {
+    let s = _mm_add_epi64(_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v));
+    (_mm_cvtsi128_si64(s) as u64).wrapping_add(_mm_extract_epi64::<1>(s) as u64)
+}
+
+/// `(A << (16 - sh)) + K_hi + ((B + K_lo) >> sh)`: the low 32 bits of `(65536 A + B + K) >> sh`
+/// (see the module notes), `K = K_hi * 2^sh + K_lo`.
+#[derive(Clone, Copy)]
+struct Recombine {
+    up: __m128i,
+    sh: __m128i,
+    k_hi: __m256i,
+    k_lo: __m256i,
+}
+
+impl Recombine {
+    /// For taps summing to `tap_sum`, rounding add `add` and shift `sh` (<= 16).
+    #[target_feature(enable = "avx2")]
+    fn new(tap_sum: i32, add: i64, sh: u32) -> Recombine {
+        let k = 32768 * tap_sum as i64 + add;
+        Recombine {
+            up: _mm_cvtsi32_si128(16 - sh as i32),
+            sh: _mm_cvtsi32_si128(sh as i32),
+            k_hi: _mm256_set1_epi32((k >> sh) as i32),
+            k_lo: _mm256_set1_epi32((k & ((1 << sh) - 1)) as i32),
+        }
+    }
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn apply(&self, a: __m256i, b: __m256i) -> __m256i {
+        let hi = _mm256_add_epi32(_mm256_sll_epi32(a, self.up), self.k_hi);
+        _mm256_add_epi32(
+            hi,
+            _mm256_sra_epi32(_mm256_add_epi32(b, self.k_lo), self.sh),
+        )
+    }
+}
+
+/// Stores 16 `i32` (two natural-order vectors) split into `h = v >> 16` and
+/// `l = (v & 0xffff) - 32768` rows at `i`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn split_store(y0: __m256i, y1: __m256i, th: &mut [i16], tl: &mut [i16], i: usize) {
+    st16(
+        th,
+        i,
+        pack_nat(_mm256_srai_epi32::<16>(y0), _mm256_srai_epi32::<16>(y1)),
+    );
+    let m = _mm256_set1_epi32(0xffff);
+    let b = _mm256_set1_epi32(32768);
+    st16(
+        tl,
+        i,
+        pack_nat(
+            _mm256_sub_epi32(_mm256_and_si256(y0, m), b),
+            _mm256_sub_epi32(_mm256_and_si256(y1, m), b),
+        ),
+    );
+}
+
+/// Like [`split_store`] for two vectors in `unpacklo/hi_epi16` order (no lane fix-up).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn split_store_unpacked(yl: __m256i, yh: __m256i, th: &mut [i16], tl: &mut [i16], i: usize) {
+    st16(
+        th,
+        i,
+        _mm256_packs_epi32(_mm256_srai_epi32::<16>(yl), _mm256_srai_epi32::<16>(yh)),
+    );
+    let m = _mm256_set1_epi32(0xffff);
+    let b = _mm256_set1_epi32(32768);
+    st16(
+        tl,
+        i,
+        _mm256_packs_epi32(
+            _mm256_sub_epi32(_mm256_and_si256(yl, m), b),
+            _mm256_sub_epi32(_mm256_and_si256(yh, m), b),
+        ),
+    );
+}
+
+/// Mirrors a row stored at offset 1 (`row[1..=n]`) into its pads: `row[0]` = sample 1,
+/// `row[n + 1]` = sample n - 1, `row[n + 2]` = sample n - 2 (dwt_indices' mirroring).
+fn pad_row(row: &mut [i16], n: usize) {
+    row[0] = row[2];
+    row[n + 1] = row[n];
+    row[n + 2] = row[n - 1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scale-0 DWT.
+
+impl Avx2 {
+    /// [`scalar::dwt_scale0`] (`ind_x` implied: `dwt_indices(w)`). `tmp` rows hold at least
+    /// `w + 3` samples; `w >= 32`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn dwt_scale0(
+        self,
+        src: Src<'_>,
+        src_stride: usize,
+        w: usize,
+        bpc: u32,
+        ind_y: &[[usize; 4]],
+        tmp: &mut [Vec<i16>; 4],
+        out: &mut Bands<i16>,
+        out_stride: usize,
+        lo_only: bool,
+    ) {
+        // SAFETY: `self` proves AVX2 support.
+        unsafe {
+            dwt_scale0(
+                src, src_stride, w, bpc, ind_y, tmp, out, out_stride, lo_only,
+            )
+        }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn dwt_scale0(
+    src: Src<'_>,
+    src_stride: usize,
+    w: usize,
+    bpc: u32,
+    ind_y: &[[usize; 4]],
+    tmp: &mut [Vec<i16>; 4],
+    out: &mut Bands<i16>,
+    out_stride: usize,
+    lo_only: bool,
+) {
+    assert!(w >= 32);
+    let w_out = w.div_ceil(2);
+    let add_v = 1i32 << (bpc - 1);
+    let sh = _mm_cvtsi32_si128(bpc as i32);
+    let (lo01, lo23) = (_mm256_set1_epi32(LO01), _mm256_set1_epi32(LO23));
+    let (hi01, hi23) = (_mm256_set1_epi32(HI01), _mm256_set1_epi32(HI23));
+    let k_hi = _mm256_set1_epi32(add_v);
+    let [tlo, thi, ..] = tmp;
+    for (i, iy) in ind_y.iter().enumerate() {
+        // vertical pass into tlo/thi[1..=w]
+        let k_lo = match src {
+            Src::U8(_) => add_v.wrapping_sub(DWT_LO_SUM * add_v),
+            // u16 samples enter biased by -32768: add 32768 * sum(LO) back (sum(HI) = 0).
+            Src::U16(_) => add_v
+                .wrapping_sub(DWT_LO_SUM * add_v)
+                .wrapping_add(32768 * DWT_LO_SUM),
+        };
+        let k_lo = _mm256_set1_epi32(k_lo);
+        for j in block_starts(0, w, 16) {
+            let s = match src {
+                Src::U8(p) => {
+                    let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                    [
+                        _mm256_cvtepu8_epi16(ld16b(row(iy[0]), j)),
+                        _mm256_cvtepu8_epi16(ld16b(row(iy[1]), j)),
+                        _mm256_cvtepu8_epi16(ld16b(row(iy[2]), j)),
+                        _mm256_cvtepu8_epi16(ld16b(row(iy[3]), j)),
+                    ]
+                }
+                Src::U16(p) => {
+                    let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                    let bias = _mm256_set1_epi16(i16::MIN);
+                    [
+                        _mm256_xor_si256(ld16u(row(iy[0]), j), bias),
+                        _mm256_xor_si256(ld16u(row(iy[1]), j), bias),
+                        _mm256_xor_si256(ld16u(row(iy[2]), j), bias),
+                        _mm256_xor_si256(ld16u(row(iy[3]), j), bias),
+                    ]
+                }
+            };
+            let p01l = _mm256_unpacklo_epi16(s[0], s[1]);
+            let p01h = _mm256_unpackhi_epi16(s[0], s[1]);
+            let p23l = _mm256_unpacklo_epi16(s[2], s[3]);
+            let p23h = _mm256_unpackhi_epi16(s[2], s[3]);
+            let fl = |t01, t23, k| {
+                let l =
+                    _mm256_add_epi32(_mm256_madd_epi16(p01l, t01), _mm256_madd_epi16(p23l, t23));
+                let h =
+                    _mm256_add_epi32(_mm256_madd_epi16(p01h, t01), _mm256_madd_epi16(p23h, t23));
+                _mm256_packs_epi32(
+                    _mm256_sra_epi32(_mm256_add_epi32(l, k), sh),
+                    _mm256_sra_epi32(_mm256_add_epi32(h, k), sh),
+                )
+            };
+            st16(tlo, j + 1, fl(lo01, lo23, k_lo));
+            if !lo_only {
+                st16(thi, j + 1, fl(hi01, hi23, k_hi));
+            }
+        }
+        pad_row(tlo, w);
+        if !lo_only {
+            pad_row(thi, w);
+        }
+        // horizontal pass
+        let o = i * out_stride;
+        dwt0_horiz(tlo, thi, w_out, out, o, lo_only);
+    }
+}
+
+/// Horizontal scale-0 pass over padded rows (`lo[k]` = vertical output `k - 1`).
+#[target_feature(enable = "avx2")]
+fn dwt0_horiz(lo: &[i16], hi: &[i16], w_out: usize, out: &mut Bands<i16>, o: usize, lo_only: bool) {
+    let (lo01, lo23) = (_mm256_set1_epi32(LO01), _mm256_set1_epi32(LO23));
+    let (hi01, hi23) = (_mm256_set1_epi32(HI01), _mm256_set1_epi32(HI23));
+    let rnd = _mm256_set1_epi32(32768);
+    let filt = |a0: __m256i, b0: __m256i, a1: __m256i, b1: __m256i, t01, t23| {
+        let x0 = _mm256_add_epi32(_mm256_madd_epi16(a0, t01), _mm256_madd_epi16(b0, t23));
+        let x1 = _mm256_add_epi32(_mm256_madd_epi16(a1, t01), _mm256_madd_epi16(b1, t23));
+        pack_nat(
+            _mm256_srai_epi32::<16>(_mm256_add_epi32(x0, rnd)),
+            _mm256_srai_epi32::<16>(_mm256_add_epi32(x1, rnd)),
+        )
+    };
+    let [a, h, v, d] = {
+        let Bands { a, hvd: [h, v, d] } = out;
+        [a, h, v, d].map(|b| &mut b[o..o + w_out])
+    };
+    for j in block_starts(0, w_out, 16) {
+        let b = 2 * j;
+        let (la0, lb0, la1, lb1) = (
+            ld16(lo, b),
+            ld16(lo, b + 2),
+            ld16(lo, b + 16),
+            ld16(lo, b + 18),
+        );
+        st16(a, j, filt(la0, lb0, la1, lb1, lo01, lo23));
+        if lo_only {
+            continue;
+        }
+        st16(v, j, filt(la0, lb0, la1, lb1, hi01, hi23));
+        let (ha0, hb0, ha1, hb1) = (
+            ld16(hi, b),
+            ld16(hi, b + 2),
+            ld16(hi, b + 16),
+            ld16(hi, b + 18),
+        );
+        st16(h, j, filt(ha0, hb0, ha1, hb1, lo01, lo23));
+        st16(d, j, filt(ha0, hb0, ha1, hb1, hi01, hi23));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scale 1–3 DWT.
+
+impl Avx2 {
+    /// [`scalar::dwt_s123`] (`ind_x` implied). `tmp` rows hold at least `w + 3` samples.
+    /// Falls back to the scalar kernel when `w < 16`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn dwt_s123(
+        self,
+        src: BandSrc<'_>,
+        src_stride: usize,
+        w: usize,
+        scale: usize,
+        ind_y: &[[usize; 4]],
+        ind_x: &[[usize; 4]],
+        tmp: &mut [Vec<i16>; 4],
+        tmp32: &mut [Vec<i32>; 2],
+        out: &mut Bands<i32>,
+        out_stride: usize,
+    ) {
+        if w < 16 {
+            let [lo, hi] = tmp32;
+            match src {
+                BandSrc::I16(s) => scalar::dwt_s123(
+                    s, src_stride, w, scale, ind_y, ind_x, lo, hi, out, out_stride,
+                ),
+                BandSrc::I32(s) => scalar::dwt_s123(
+                    s, src_stride, w, scale, ind_y, ind_x, lo, hi, out, out_stride,
+                ),
+            }
+            return;
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { dwt_s123(src, src_stride, w, scale, ind_y, tmp, out, out_stride) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn dwt_s123(
+    src: BandSrc<'_>,
+    src_stride: usize,
+    w: usize,
+    scale: usize,
+    ind_y: &[[usize; 4]],
+    tmp: &mut [Vec<i16>; 4],
+    out: &mut Bands<i32>,
+    out_stride: usize,
+) {
+    let ((add_v, sh_v), (add_h, sh_h)) = scalar::S123_ROUND[scale - 1];
+    let w_out = w.div_ceil(2);
+    let (lo01, lo23) = (_mm256_set1_epi32(LO01), _mm256_set1_epi32(LO23));
+    let (hi01, hi23) = (_mm256_set1_epi32(HI01), _mm256_set1_epi32(HI23));
+    let rv_lo = Recombine::new(DWT_LO_SUM, add_v, sh_v);
+    let rv_hi = Recombine::new(DWT_HI_SUM, add_v, sh_v);
+    let rh_lo = Recombine::new(DWT_LO_SUM, add_h, sh_h);
+    let rh_hi = Recombine::new(DWT_HI_SUM, add_h, sh_h);
+    let [th_lo, tl_lo, th_hi, tl_hi] = tmp;
+    for (i, iy) in ind_y.iter().enumerate() {
+        match src {
+            BandSrc::I16(p) => {
+                // i16 input, no rounding (scale 1): the sums are exact in i32.
+                debug_assert_eq!((add_v, sh_v), (0, 0));
+                let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                for j in block_starts(0, w, 16) {
+                    let s = [
+                        ld16(row(iy[0]), j),
+                        ld16(row(iy[1]), j),
+                        ld16(row(iy[2]), j),
+                        ld16(row(iy[3]), j),
+                    ];
+                    let p01l = _mm256_unpacklo_epi16(s[0], s[1]);
+                    let p01h = _mm256_unpackhi_epi16(s[0], s[1]);
+                    let p23l = _mm256_unpacklo_epi16(s[2], s[3]);
+                    let p23h = _mm256_unpackhi_epi16(s[2], s[3]);
+                    let f = |t01, t23| {
+                        (
+                            _mm256_add_epi32(
+                                _mm256_madd_epi16(p01l, t01),
+                                _mm256_madd_epi16(p23l, t23),
+                            ),
+                            _mm256_add_epi32(
+                                _mm256_madd_epi16(p01h, t01),
+                                _mm256_madd_epi16(p23h, t23),
+                            ),
+                        )
+                    };
+                    let (yl, yh) = f(lo01, lo23);
+                    split_store_unpacked(yl, yh, th_lo, tl_lo, j + 1);
+                    let (yl, yh) = f(hi01, hi23);
+                    split_store_unpacked(yl, yh, th_hi, tl_hi, j + 1);
+                }
+            }
+            BandSrc::I32(p) => {
+                let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                let bias = _mm256_set1_epi32(0x8000_8000u32 as i32);
+                for j in block_starts(0, w, 16) {
+                    let mut y = [[_mm256_setzero_si256(); 2]; 2];
+                    for (half, yh) in y.iter_mut().enumerate() {
+                        let c = j + 8 * half;
+                        let v = [
+                            ld8(row(iy[0]), c),
+                            ld8(row(iy[1]), c),
+                            ld8(row(iy[2]), c),
+                            ld8(row(iy[3]), c),
+                        ];
+                        // (h0, h1) and (l0, l1) pairs per column, l biased to i16
+                        let h01 = _mm256_blend_epi16::<0xAA>(_mm256_srli_epi32::<16>(v[0]), v[1]);
+                        let h23 = _mm256_blend_epi16::<0xAA>(_mm256_srli_epi32::<16>(v[2]), v[3]);
+                        let l01 = _mm256_xor_si256(
+                            _mm256_blend_epi16::<0xAA>(v[0], _mm256_slli_epi32::<16>(v[1])),
+                            bias,
+                        );
+                        let l23 = _mm256_xor_si256(
+                            _mm256_blend_epi16::<0xAA>(v[2], _mm256_slli_epi32::<16>(v[3])),
+                            bias,
+                        );
+                        let f = |t01, t23, r: &Recombine| {
+                            r.apply(
+                                _mm256_add_epi32(
+                                    _mm256_madd_epi16(h01, t01),
+                                    _mm256_madd_epi16(h23, t23),
+                                ),
+                                _mm256_add_epi32(
+                                    _mm256_madd_epi16(l01, t01),
+                                    _mm256_madd_epi16(l23, t23),
+                                ),
+                            )
+                        };
+                        yh[0] = f(lo01, lo23, &rv_lo);
+                        yh[1] = f(hi01, hi23, &rv_hi);
+                    }
+                    split_store(y[0][0], y[1][0], th_lo, tl_lo, j + 1);
+                    split_store(y[0][1], y[1][1], th_hi, tl_hi, j + 1);
+                }
+            }
+        }
+        for r in [&mut *th_lo, &mut *tl_lo, &mut *th_hi, &mut *tl_hi] {
+            pad_row(r, w);
+        }
+        // horizontal pass: 8 outputs per step
+        let o = i * out_stride;
+        let Bands { a, hvd: [h, v, d] } = &mut *out;
+        let (a, h, v, d) = (
+            &mut a[o..o + w_out],
+            &mut h[o..o + w_out],
+            &mut v[o..o + w_out],
+            &mut d[o..o + w_out],
+        );
+        for j in block_starts(0, w_out, 8) {
+            let b = 2 * j;
+            let f = |th: &[i16], tl: &[i16], t01, t23, r: &Recombine| {
+                r.apply(
+                    _mm256_add_epi32(
+                        _mm256_madd_epi16(ld16(th, b), t01),
+                        _mm256_madd_epi16(ld16(th, b + 2), t23),
+                    ),
+                    _mm256_add_epi32(
+                        _mm256_madd_epi16(ld16(tl, b), t01),
+                        _mm256_madd_epi16(ld16(tl, b + 2), t23),
+                    ),
+                )
+            };
+            st8(a, j, f(th_lo, tl_lo, lo01, lo23, &rh_lo));
+            st8(v, j, f(th_lo, tl_lo, hi01, hi23, &rh_hi));
+            st8(h, j, f(th_hi, tl_hi, lo01, lo23, &rh_lo));
+            st8(d, j, f(th_hi, tl_hi, hi01, hi23, &rh_hi));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoupling.
+
+/// How `rst * egl` is truncated: exactly in integers when `egl` is a small integer.
+#[derive(Clone, Copy)]
+enum Gain {
+    Int(__m256i),
+    Float(__m256d),
+}
+
+impl Gain {
+    #[target_feature(enable = "avx2")]
+    fn new(egl: f64) -> Gain {
+        if egl.fract() == 0.0 && (1.0..=32767.0).contains(&egl) {
+            Gain::Int(_mm256_set1_epi32(egl as i32))
+        } else {
+            Gain::Float(_mm256_set1_pd(egl))
+        }
+    }
+
+    /// `trunc(rst * egl)` per `i16` lane, saturated to `i16` (16 lanes, natural order).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn apply16(self, rst: __m256i) -> __m256i {
+        match self {
+            Gain::Int(g) => {
+                // (rst, 0) pairs times (egl, 0): exact i32 products; packs saturates.
+                let z = _mm256_setzero_si256();
+                let l = _mm256_madd_epi16(_mm256_unpacklo_epi16(rst, z), g);
+                let h = _mm256_madd_epi16(_mm256_unpackhi_epi16(rst, z), g);
+                _mm256_packs_epi32(l, h)
+            }
+            Gain::Float(g) => {
+                let (l, h) = widen(rst);
+                pack_nat(mul_trunc(l, g), mul_trunc(h, g))
+            }
+        }
+    }
+}
+
+/// `trunc(x * g)` for 8 `i32` lanes in `f64` (results must fit `i32`).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn mul_trunc(x: __m256i, g: __m256d) -> __m256i {
+    // clamped to +-2^30 first: the caller saturates to i16 anyway
+    let lim = _mm256_set1_pd((1 << 30) as f64);
+    let nlim = _mm256_set1_pd(-(1 << 30) as f64);
+    let f = |v: __m128i| {
+        let y = _mm256_mul_pd(_mm256_cvtepi32_pd(v), g);
+        _mm256_cvttpd_epi32(_mm256_max_pd(_mm256_min_pd(y, lim), nlim))
+    };
+    _mm256_set_m128i(
+        f(_mm256_extracti128_si256::<1>(x)),
+        f(_mm256_castsi256_si128(x)),
+    )
+}
+
+impl Avx2 {
+    /// [`scalar::decouple_scale0`]. Falls back to the scalar kernel when the region is
+    /// narrower than 16.
+    #[allow(clippy::too_many_arguments)]
+    pub fn decouple_scale0(
+        self,
+        rf: &Bands<i16>,
+        df: &Bands<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        egl: f64,
+        cos1_sq: f32,
+        div_lookup: &[i32],
+        r: &mut Hvd<i16>,
+        a: &mut Hvd<i16>,
+    ) {
+        let reg = scalar::decouple_region(w, h);
+        if reg.right - reg.left < 16 {
+            return scalar::decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn decouple_scale0(
+    rf: &Bands<i16>,
+    df: &Bands<i16>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    egl: f64,
+    cos1_sq: f32,
+    div_lookup: &[i32],
+    r: &mut Hvd<i16>,
+    a: &mut Hvd<i16>,
+) {
+    let reg = scalar::decouple_region(w, h);
+    let c = _mm256_set1_pd(cos1_sq as f64);
+    let gain = Gain::new(egl);
+    let min32 = _mm256_set1_epi32(i32::MIN);
+    let sign_ps = _mm256_castsi256_ps(min32);
+    let off = _mm256_set1_epi32(32768);
+    let lo15 = _mm256_set1_epi32(0x7fff);
+    let r14 = _mm256_set1_epi32(16384);
+    let zero = _mm256_setzero_si256();
+    let one16 = _mm256_set1_epi16(1);
+    let max16 = _mm256_set1_epi16(i16::MAX);
+    for i in reg.top..reg.bottom {
+        for j in block_starts(reg.left, reg.right, 16) {
+            let p = i * stride + j;
+            let o = [
+                ld16(&rf.hvd[0], p),
+                ld16(&rf.hvd[1], p),
+                ld16(&rf.hvd[2], p),
+            ];
+            let t = [
+                ld16(&df.hvd[0], p),
+                ld16(&df.hvd[1], p),
+                ld16(&df.hvd[2], p),
+            ];
+
+            // angle flag: exact i32 dot products (only all four = -32768 wraps, to -2^31 for
+            // +2^31; oo and tt are never negative, so their f32 is made absolute)
+            let ol = _mm256_unpacklo_epi16(o[0], o[1]);
+            let oh = _mm256_unpackhi_epi16(o[0], o[1]);
+            let tl = _mm256_unpacklo_epi16(t[0], t[1]);
+            let th = _mm256_unpackhi_epi16(t[0], t[1]);
+            let flag8 = |op: __m256i, tp: __m256i| {
+                let ot = _mm256_madd_epi16(op, tp);
+                let oo = _mm256_madd_epi16(op, op);
+                let tt = _mm256_madd_epi16(tp, tp);
+                let fix =
+                    _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ot, min32)), sign_ps);
+                let ot = _mm256_xor_ps(_mm256_cvtepi32_ps(ot), fix);
+                let oo = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(oo));
+                let tt = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(tt));
+                let pos = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GE_OQ>(ot, _mm256_setzero_ps()));
+                _mm256_and_si256(pos, angle_ge(ot, oo, tt, c))
+            };
+            // unpack order in, natural order out
+            let flag = _mm256_packs_epi32(flag8(ol, tl), flag8(oh, th));
+
+            for th in 0..3 {
+                let (o16, t16) = (o[th], t[th]);
+                let (o0, o1) = widen(o16);
+                let (t0, t1) = widen(t16);
+                let k = |o32: __m256i, t32: __m256i| {
+                    let rcp = gather(div_lookup, _mm256_add_epi32(o32, off));
+                    // (R * t + 2^14) >> 15 = (R >> 15) * t + (((R & 0x7fff) * t + 2^14) >> 15)
+                    let hi = _mm256_mullo_epi32(_mm256_srai_epi32::<15>(rcp), t32);
+                    let lo = _mm256_mullo_epi32(_mm256_and_si256(rcp, lo15), t32);
+                    let k =
+                        _mm256_add_epi32(hi, _mm256_srai_epi32::<15>(_mm256_add_epi32(lo, r14)));
+                    // clamp to [0, 32768], minus one so that it packs to i16 exactly
+                    _mm256_sub_epi32(
+                        _mm256_min_epi32(_mm256_max_epi32(k, zero), off),
+                        _mm256_set1_epi32(1),
+                    )
+                };
+                let km1 = pack_nat(k(o0, t0), k(o1, t1));
+                let full = _mm256_cmpeq_epi16(km1, max16);
+                // (k * o + 2^14) >> 15, k = 32768 giving o
+                let rst = _mm256_blendv_epi8(
+                    _mm256_mulhrs_epi16(_mm256_add_epi16(km1, one16), o16),
+                    o16,
+                    full,
+                );
+                let en = _mm256_and_si256(flag, _mm256_cmpgt_epi16(km1, _mm256_set1_epi16(-1)));
+                let pos = _mm256_and_si256(en, _mm256_cmpgt_epi16(o16, zero));
+                let neg = _mm256_and_si256(en, _mm256_cmpgt_epi16(zero, o16));
+                let g = gain.apply16(rst);
+                let rst = _mm256_blendv_epi8(rst, _mm256_min_epi16(g, t16), pos);
+                let rst = _mm256_blendv_epi8(rst, _mm256_max_epi16(g, t16), neg);
+                st16(&mut r[th], p, rst);
+                st16(&mut a[th], p, _mm256_sub_epi16(t16, rst));
+            }
+        }
+    }
+}
+
+impl Avx2 {
+    /// [`scalar::decouple_s123`]. Falls back to the scalar kernel when the region is
+    /// narrower than 8.
+    #[allow(clippy::too_many_arguments)]
+    pub fn decouple_s123(
+        self,
+        rf: &Bands<i32>,
+        df: &Bands<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        egl: f64,
+        cos1_sq: f32,
+        div_lookup: &[i32],
+        r: &mut Hvd<i32>,
+        a: &mut Hvd<i32>,
+    ) {
+        let reg = scalar::decouple_region(w, h);
+        if reg.right - reg.left < 8 {
+            return scalar::decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a) }
+    }
+}
+
+/// Angle flags of 8 pixels at scales 1–3 as an `i32` mask.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn angle_s123(o: &[__m256i; 3], t: &[__m256i; 3], c: __m256d, cos1_sq: f32) -> __m256i {
+    // exact in f64 while |value| <= 2^26 (products <= 2^52, sums <= 2^53)
+    let lim = _mm256_set1_epi32(1 << 26);
+    let big = [o[0], o[1], t[0], t[1]]
+        .iter()
+        .fold(_mm256_setzero_si256(), |acc, &v| {
+            _mm256_or_si256(acc, _mm256_srli_epi32::<27>(_mm256_add_epi32(v, lim)))
+        });
+    if _mm256_testz_si256(big, big) == 0 {
+        let mut oh = [0i32; 8];
+        let mut ov = [0i32; 8];
+        let mut th = [0i32; 8];
+        let mut tv = [0i32; 8];
+        for (dst, v) in [
+            (&mut oh, o[0]),
+            (&mut ov, o[1]),
+            (&mut th, t[0]),
+            (&mut tv, t[1]),
+        ] {
+            st8(dst, 0, v);
+        }
+        let f: [i32; 8] = std::array::from_fn(|l| {
+            -(scalar::angle_flag(
+                oh[l] as i64,
+                ov[l] as i64,
+                th[l] as i64,
+                tv[l] as i64,
+                cos1_sq,
+            ) as i32)
+        });
+        return ld8(&f, 0);
+    }
+    let half = |x: __m256i, hi: bool| {
+        _mm256_cvtepi32_pd(if hi {
+            _mm256_extracti128_si256::<1>(x)
+        } else {
+            _mm256_castsi256_si128(x)
+        })
+    };
+    let mut m = [_mm256_setzero_pd(); 2];
+    for (q, mq) in m.iter_mut().enumerate() {
+        let hi = q == 1;
+        let (oh, ov, th, tv) = (
+            half(o[0], hi),
+            half(o[1], hi),
+            half(t[0], hi),
+            half(t[1], hi),
+        );
+        let round = |x: __m256d| _mm256_cvtps_pd(_mm256_cvtpd_ps(x));
+        let ot = round(_mm256_add_pd(_mm256_mul_pd(oh, th), _mm256_mul_pd(ov, tv)));
+        let oo = round(_mm256_add_pd(_mm256_mul_pd(oh, oh), _mm256_mul_pd(ov, ov)));
+        let tt = round(_mm256_add_pd(_mm256_mul_pd(th, th), _mm256_mul_pd(tv, tv)));
+        let ge = _mm256_cmp_pd::<_CMP_GE_OQ>(
+            _mm256_mul_pd(ot, ot),
+            _mm256_mul_pd(_mm256_mul_pd(c, oo), tt),
+        );
+        *mq = _mm256_and_pd(ge, _mm256_cmp_pd::<_CMP_GE_OQ>(ot, _mm256_setzero_pd()));
+    }
+    narrow_mask(m[0], m[1])
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn decouple_s123(
+    rf: &Bands<i32>,
+    df: &Bands<i32>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    egl: f64,
+    cos1_sq: f32,
+    div_lookup: &[i32],
+    r: &mut Hvd<i32>,
+    a: &mut Hvd<i32>,
+) {
+    let reg = scalar::decouple_region(w, h);
+    let c = _mm256_set1_pd(cos1_sq as f64);
+    let g = _mm256_set1_pd(egl);
+    let zero = _mm256_setzero_si256();
+    let one = _mm256_set1_epi32(1);
+    let off = _mm256_set1_epi32(32768);
+    let kmax = _mm256_set1_epi64x(32768);
+    let r14 = _mm256_set1_epi64x(16384);
+    let bias127 = _mm256_set1_epi32(127 + 6);
+    for i in reg.top..reg.bottom {
+        for j in block_starts(reg.left, reg.right, 8) {
+            let p = i * stride + j;
+            let o = [ld8(&rf.hvd[0], p), ld8(&rf.hvd[1], p), ld8(&rf.hvd[2], p)];
+            let t = [ld8(&df.hvd[0], p), ld8(&df.hvd[1], p), ld8(&df.hvd[2], p)];
+            let flag = angle_s123(&o, &t, c, cos1_sq);
+            for th in 0..3 {
+                let (o32, t32) = (o[th], t[th]);
+                // |o| as u32 (i32::MIN -> 2^31) and get_best15_from32 for |o| >= 32768:
+                // shift = bit_length(|o|) - 15, taken from the f32 exponent of |o| >> 8
+                // (exact: at most 24 bits)
+                let abs_o = _mm256_abs_epi32(o32);
+                let small = _mm256_cmpeq_epi32(_mm256_srli_epi32::<15>(abs_o), zero);
+                let e = _mm256_srli_epi32::<23>(_mm256_castps_si256(_mm256_cvtepi32_ps(
+                    _mm256_srli_epi32::<8>(abs_o),
+                )));
+                let shift = _mm256_andnot_si256(small, _mm256_sub_epi32(e, bias127));
+                let rounded = _mm256_srlv_epi32(
+                    _mm256_add_epi32(abs_o, _mm256_sllv_epi32(one, _mm256_sub_epi32(shift, one))),
+                    shift,
+                );
+                let msb = _mm256_blendv_epi8(rounded, abs_o, small);
+                let rcp = gather(div_lookup, _mm256_add_epi32(msb, off));
+                // k = (R * t * sign + (int)(1 << (14 + shift))) >> (15 + shift), in i64 lanes
+                let sgn = _mm256_cmpgt_epi32(zero, o32);
+                let round = _mm256_sllv_epi32(_mm256_set1_epi32(1 << 14), shift);
+                let n = _mm256_add_epi32(shift, _mm256_set1_epi32(15));
+                let k64 = |rcp: __m256i, t: __m256i, sg: __m256i, round: __m256i, n: __m256i| {
+                    let prod = _mm256_mul_epi32(rcp, t);
+                    let prod = _mm256_sub_epi64(_mm256_xor_si256(prod, sg), sg);
+                    let k = srav64(_mm256_add_epi64(prod, round), n);
+                    let k = _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, k), k);
+                    _mm256_blendv_epi8(k, kmax, _mm256_cmpgt_epi64(k, kmax))
+                };
+                let lo32 = _mm256_set1_epi64x(0xffff_ffff);
+                let k_even = k64(
+                    rcp,
+                    t32,
+                    _mm256_shuffle_epi32::<0xA0>(sgn),
+                    sext_even(round),
+                    _mm256_and_si256(n, lo32),
+                );
+                let k_odd = k64(
+                    _mm256_srli_epi64::<32>(rcp),
+                    _mm256_srli_epi64::<32>(t32),
+                    _mm256_shuffle_epi32::<0xF5>(sgn),
+                    sext_odd(round),
+                    _mm256_srli_epi64::<32>(n),
+                );
+                // rst = (k * o + 2^14) >> 15 (truncated to i32)
+                let rst_even =
+                    _mm256_srli_epi64::<15>(_mm256_add_epi64(_mm256_mul_epi32(k_even, o32), r14));
+                let rst_odd = _mm256_srli_epi64::<15>(_mm256_add_epi64(
+                    _mm256_mul_epi32(k_odd, _mm256_srli_epi64::<32>(o32)),
+                    r14,
+                ));
+                let rst = join_lo32(rst_even, rst_odd);
+                let kpos = _mm256_cmpgt_epi32(join_lo32(k_even, k_odd), zero);
+                let en = _mm256_and_si256(flag, kpos);
+                let pos = _mm256_and_si256(en, _mm256_cmpgt_epi32(o32, zero));
+                let neg = _mm256_and_si256(en, sgn);
+                // min/max(rst * egl, t) in f64, truncated (the result lies between 0 and t)
+                let half = |x: __m256i, hi: bool| {
+                    _mm256_cvtepi32_pd(if hi {
+                        _mm256_extracti128_si256::<1>(x)
+                    } else {
+                        _mm256_castsi256_si128(x)
+                    })
+                };
+                let mut mn = [_mm_setzero_si128(); 2];
+                let mut mx = [_mm_setzero_si128(); 2];
+                for q in 0..2 {
+                    let x = _mm256_mul_pd(half(rst, q == 1), g);
+                    let tt = half(t32, q == 1);
+                    mn[q] = _mm256_cvttpd_epi32(_mm256_min_pd(x, tt));
+                    mx[q] = _mm256_cvttpd_epi32(_mm256_max_pd(x, tt));
+                }
+                let rst = _mm256_blendv_epi8(rst, _mm256_set_m128i(mn[1], mn[0]), pos);
+                let rst = _mm256_blendv_epi8(rst, _mm256_set_m128i(mx[1], mx[0]), neg);
+                st8(&mut r[th], p, rst);
+                st8(&mut a[th], p, _mm256_sub_epi32(t32, rst));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSF weighting.
+
+/// `(4369 * |d| + 2048) >> 12` (or with `m = 8738` when `twice`) per `i16` lane, wrapped to
+/// `i16` like the C cast: `u + hi(c*u) + carry` with `c = 4368` (`2u + ...` with 8736).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn div30_16(d: __m256i, twice: bool) -> __m256i {
+    let u = _mm256_abs_epi16(d); // -32768 -> 0x8000 = 32768 as u16
+    let c = _mm256_set1_epi16(if twice { 8736 } else { 4368 });
+    let lo = _mm256_mullo_epi16(u, c);
+    let hi = _mm256_mulhi_epu16(u, c);
+    let base = if twice { _mm256_add_epi16(u, u) } else { u };
+    _mm256_add_epi16(_mm256_add_epi16(base, hi), _mm256_srli_epi16::<15>(lo))
+}
+
+impl Avx2 {
+    /// [`scalar::csf_scale0`]. Falls back to the scalar kernel when the region is narrower
+    /// than 16.
+    #[allow(clippy::too_many_arguments)]
+    pub fn csf_scale0(
+        self,
+        src: &Hvd<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        rfactor: [u16; 3],
+        dst: &mut Hvd<i16>,
+        flt: &mut Hvd<i16>,
+    ) {
+        let reg = scalar::decouple_region(w, h);
+        if reg.right - reg.left < 16 {
+            return scalar::csf_scale0(src, stride, w, h, rfactor, dst, flt);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { csf_scale0(src, stride, w, h, rfactor, dst, flt) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn csf_scale0(
+    src: &Hvd<i16>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    rfactor: [u16; 3],
+    dst: &mut Hvd<i16>,
+    flt: &mut Hvd<i16>,
+) {
+    const ROUND: [(i32, i32); 3] = [(16384, 15), (16384, 15), (65535, 17)];
+    let reg = scalar::decouple_region(w, h);
+    for th in 0..3 {
+        let rf = _mm256_set1_epi32(rfactor[th] as i32);
+        let add = _mm256_set1_epi32(ROUND[th].0);
+        let sh = _mm_cvtsi32_si128(ROUND[th].1);
+        for i in reg.top..reg.bottom {
+            for j in block_starts(reg.left, reg.right, 16) {
+                let p = i * stride + j;
+                let (s0, s1) = widen(ld16(&src[th], p));
+                let f = |s: __m256i| {
+                    _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(s, rf), add), sh)
+                };
+                let d = trunc_pack_nat(f(s0), f(s1));
+                st16(&mut dst[th], p, d);
+                st16(&mut flt[th], p, div30_16(d, false));
+            }
+        }
+    }
+}
+
+/// `(rfactor * v + 2^27) >> 28` truncated to `i32` ([`scalar::weight_s123`]) for 8 lanes.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn weight8(v: __m256i, rf: __m256i) -> __m256i {
+    let a = _mm256_abs_epi32(v); // |i32::MIN| = 2^31 as u32
+    let s = _mm256_srai_epi32::<31>(v);
+    let r27 = _mm256_set1_epi64x(1 << 27);
+    let f = |a: __m256i, s: __m256i| {
+        let p = _mm256_mul_epu32(a, rf);
+        let p = _mm256_sub_epi64(_mm256_xor_si256(p, s), s);
+        _mm256_srli_epi64::<28>(_mm256_add_epi64(p, r27))
+    };
+    join_lo32(
+        f(a, _mm256_shuffle_epi32::<0xA0>(s)),
+        f(_mm256_srli_epi64::<32>(a), _mm256_shuffle_epi32::<0xF5>(s)),
+    )
+}
+
+/// `(m * wrapping_abs(d) as i64 - 2^31) >> 32` truncated to `i32`, for 8 lanes.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn mul_hi32(d: __m256i, m: __m256i) -> __m256i {
+    let a = _mm256_abs_epi32(d); // i32::MIN stays i32::MIN (sign-extended), as in C
+    let add = _mm256_set1_epi64x(i32::MIN as i64);
+    join_hi32(
+        _mm256_add_epi64(_mm256_mul_epi32(a, m), add),
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64::<32>(a), m), add),
+    )
+}
+
+impl Avx2 {
+    /// [`scalar::csf_s123`]. Falls back to the scalar kernel when the region is narrower
+    /// than 8.
+    #[allow(clippy::too_many_arguments)]
+    pub fn csf_s123(
+        self,
+        src: &Hvd<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        rfactor: [u32; 3],
+        dst: &mut Hvd<i32>,
+        flt: &mut Hvd<i32>,
+    ) {
+        let reg = scalar::decouple_region(w, h);
+        if reg.right - reg.left < 8 {
+            return scalar::csf_s123(src, stride, w, h, rfactor, dst, flt);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { csf_s123(src, stride, w, h, rfactor, dst, flt) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn csf_s123(
+    src: &Hvd<i32>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    rfactor: [u32; 3],
+    dst: &mut Hvd<i32>,
+    flt: &mut Hvd<i32>,
+) {
+    let reg = scalar::decouple_region(w, h);
+    let m30 = _mm256_set1_epi64x(143165577);
+    for th in 0..3 {
+        let rf = _mm256_set1_epi64x(rfactor[th] as i64);
+        for i in reg.top..reg.bottom {
+            for j in block_starts(reg.left, reg.right, 8) {
+                let p = i * stride + j;
+                let d = weight8(ld8(&src[th], p), rf);
+                st8(&mut dst[th], p, d);
+                st8(&mut flt[th], p, mul_hi32(d, m30));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSF denominator (reference only).
+
+impl Avx2 {
+    /// [`scalar::csf_den_scale0`]. Falls back to the scalar kernel when the region is
+    /// narrower than 16.
+    pub fn csf_den_scale0(
+        self,
+        bands: &Hvd<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        rf_cubed: [f64; 3],
+        nw: f64,
+    ) -> f32 {
+        let reg = scalar::cm_region(w, h);
+        if reg.right - reg.left < 16 {
+            return scalar::csf_den_scale0(bands, stride, w, h, rf_cubed, nw);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { csf_den_scale0(bands, stride, w, h, rf_cubed, nw) }
+    }
+}
+
+/// Lane `l` of 16 is kept when `l >= skip` (all ones), else zero.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn keep_mask16(skip: usize) -> __m256i {
+    let idx = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    _mm256_cmpgt_epi16(idx, _mm256_set1_epi16(skip as i16 - 1))
+}
+
+/// Lane `l` of 8 is kept when `l >= skip` (all ones), else zero.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn keep_mask8(skip: usize) -> __m256i {
+    let idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    _mm256_cmpgt_epi32(idx, _mm256_set1_epi32(skip as i32 - 1))
+}
+
+/// Per-block mask for a row walked by `block_starts(left, right, n)`: the overlapping last
+/// block skips the lanes the previous block already covered.
+#[inline(always)]
+fn skip_of(j: usize, left: usize, n: usize) -> usize {
+    let k = (j - left) % n;
+    if k == 0 {
+        0
+    } else {
+        n - k
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn csf_den_scale0(
+    bands: &Hvd<i16>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    rf_cubed: [f64; 3],
+    nw: f64,
+) -> f32 {
+    let reg = scalar::cm_region(w, h);
+    let area = reg.area();
+    let shift = ((area as f64).log2() - 20.0).ceil() as i32;
+    let shift = shift.max(0) as u32;
+    let add: u64 = if shift > 0 { 1 << (shift - 1) } else { 0 };
+    let mut csf = [0f32; 3];
+    for th in 0..3 {
+        let mut accum = 0u64;
+        for i in reg.top..reg.bottom {
+            let mut acc = _mm256_setzero_si256();
+            for j in block_starts(reg.left, reg.right, 16) {
+                let b = ld16(&bands[th], i * stride + j);
+                let b = _mm256_and_si256(b, keep_mask16(skip_of(j, reg.left, 16)));
+                let u = _mm256_abs_epi16(b);
+                // |b| zero-extended: madd of (u, 0) pairs squares exactly (2^30 max)
+                let cube = |u32v: __m256i| {
+                    let sq = _mm256_madd_epi16(u32v, u32v);
+                    _mm256_add_epi64(
+                        _mm256_mul_epu32(sq, u32v),
+                        _mm256_mul_epu32(
+                            _mm256_srli_epi64::<32>(sq),
+                            _mm256_srli_epi64::<32>(u32v),
+                        ),
+                    )
+                };
+                let lo = _mm256_cvtepu16_epi32(_mm256_castsi256_si128(u));
+                let hi = _mm256_cvtepu16_epi32(_mm256_extracti128_si256::<1>(u));
+                acc = _mm256_add_epi64(acc, _mm256_add_epi64(cube(lo), cube(hi)));
+            }
+            let inner = hsum64(acc);
+            accum = accum.wrapping_add(inner.wrapping_add(add) >> shift);
+        }
+        let div = 2f64.powf((18 - shift as i32) as f64);
+        csf[th] = ((accum as f64 / div) * rf_cubed[th]) as f32;
+    }
+    scalar::cube_root_sum(csf, area, nw)
+}
+
+impl Avx2 {
+    /// [`scalar::csf_den_s123`]. Falls back to the scalar kernel when the region is narrower
+    /// than 8.
+    #[allow(clippy::too_many_arguments)]
+    pub fn csf_den_s123(
+        self,
+        bands: &Hvd<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        scale: usize,
+        rf_cubed: [f64; 3],
+        nw: f64,
+    ) -> f32 {
+        let reg = scalar::cm_region(w, h);
+        if reg.right - reg.left < 8 {
+            return scalar::csf_den_s123(bands, stride, w, h, scale, rf_cubed, nw);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { csf_den_s123(bands, stride, w, h, scale, rf_cubed, nw) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn csf_den_s123(
+    bands: &Hvd<i32>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    scale: usize,
+    rf_cubed: [f64; 3],
+    nw: f64,
+) -> f32 {
+    const SHIFT_SQ: [u32; 3] = [31, 30, 31];
+    const CONVERT: [u32; 3] = [32, 27, 23];
+    let sq = SHIFT_SQ[scale - 1];
+    let reg = scalar::cm_region(w, h);
+    let shift_cub = scalar::ceil_log2((reg.right - reg.left) as f64) as u32;
+    let add_cub = scalar::pow2_add(shift_cub) as u64;
+    let shift_acc = scalar::ceil_log2((reg.bottom - reg.top) as f64) as u32;
+    let add_acc = scalar::pow2_add(shift_acc) as u64;
+    let v_add_sq = _mm256_set1_epi64x(1i64 << sq);
+    let v_sq = _mm_cvtsi32_si128(sq as i32);
+    let v_add_cub = _mm256_set1_epi64x(add_cub as i64);
+    let v_cub = _mm_cvtsi32_si128(shift_cub as i32);
+    let mut csf = [0f32; 3];
+    for th in 0..3 {
+        let mut accum = 0u64;
+        for i in reg.top..reg.bottom {
+            let mut acc = _mm256_setzero_si256();
+            for j in block_starts(reg.left, reg.right, 8) {
+                let b = ld8(&bands[th], i * stride + j);
+                let m = _mm256_and_si256(_mm256_abs_epi32(b), keep_mask8(skip_of(j, reg.left, 8)));
+                // ((m^2 + 2^sq) >> sq) * m + add_cub) >> shift_cub, m <= 2^31, all u64
+                let f = |m: __m256i| {
+                    let s =
+                        _mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epu32(m, m), v_add_sq), v_sq);
+                    // s can reach 2^32 + 1 (m = 2^31, sq = 30): 64 x 32-bit product
+                    let p = _mm256_add_epi64(
+                        _mm256_mul_epu32(s, m),
+                        _mm256_slli_epi64::<32>(_mm256_mul_epu32(_mm256_srli_epi64::<32>(s), m)),
+                    );
+                    _mm256_srl_epi64(_mm256_add_epi64(p, v_add_cub), v_cub)
+                };
+                acc = _mm256_add_epi64(acc, _mm256_add_epi64(f(m), f(_mm256_srli_epi64::<32>(m))));
+            }
+            let inner = hsum64(acc);
+            accum = accum.wrapping_add(inner.wrapping_add(add_acc) >> shift_acc);
+        }
+        let e = CONVERT[scale - 1]
+            .wrapping_sub(shift_acc)
+            .wrapping_sub(shift_cub);
+        let div = 2f64.powf(e as f64);
+        csf[th] = ((accum as f64 / div) * rf_cubed[th]) as f32;
+    }
+    scalar::cube_root_sum(csf, reg.area(), nw)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contrast masking.
+
+/// Per-orientation constants of the cube `((x^2 + add_sq) >> sh_sq) as i32 * x + add_cub) >>
+/// sh_cub` summed in biased `u64` lanes (see the module notes).
+#[derive(Clone, Copy)]
+struct Cube {
+    add_sq: __m256i,
+    sh_sq: __m128i,
+    /// `add_cub + 2^63`.
+    add_cub: __m256i,
+    sh_cub: __m128i,
+    /// `2^(63 - sh_cub)`, removed once per lane from the row total.
+    bias: u64,
+}
+
+impl Cube {
+    #[target_feature(enable = "avx2")]
+    fn new(add_sq: i64, sh_sq: u32, add_cub: i64, sh_cub: u32) -> Cube {
+        Cube {
+            add_sq: _mm256_set1_epi64x(add_sq),
+            sh_sq: _mm_cvtsi32_si128(sh_sq as i32),
+            add_cub: _mm256_set1_epi64x(add_cub.wrapping_add(i64::MIN)),
+            sh_cub: _mm_cvtsi32_si128(sh_cub as i32),
+            bias: 1u64.wrapping_shl(63 - sh_cub.min(63)),
+        }
+    }
+
+    /// Adds the biased cubes of 8 lanes `x` (0 <= x < 2^31) to `acc`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn add(&self, x: __m256i, acc: __m256i) -> __m256i {
+        let f = |x: __m256i| {
+            let sq = _mm256_srl_epi64(
+                _mm256_add_epi64(_mm256_mul_epu32(x, x), self.add_sq),
+                self.sh_sq,
+            );
+            // low 32 bits of sq as i32 (the C narrowing) times x, exact in i64
+            let v = _mm256_add_epi64(_mm256_mul_epi32(sq, x), self.add_cub);
+            _mm256_srl_epi64(v, self.sh_cub)
+        };
+        _mm256_add_epi64(acc, _mm256_add_epi64(f(x), f(_mm256_srli_epi64::<32>(x))))
+    }
+
+    /// The exact wrapping sum of the unbiased values behind `acc` (`lanes` values added).
+    #[target_feature(enable = "avx2")]
+    fn total(&self, acc: __m256i, lanes: u64) -> i64 {
+        hsum64(acc).wrapping_sub(lanes.wrapping_mul(self.bias)) as i64
+    }
+}
+
+/// Sums of the three orientations of `flt` rows, cached for the three rows a CM row needs.
+struct RowSums<'a> {
+    rows: [usize; 3],
+    buf: &'a mut [i32],
+    w: usize,
+}
+
+impl<'a> RowSums<'a> {
+    fn new(buf: &'a mut Vec<i32>, w: usize) -> RowSums<'a> {
+        buf.resize(5 * w, 0);
+        RowSums {
+            rows: [usize::MAX; 3],
+            buf,
+            w,
+        }
+    }
+}
+
+/// Runs the contrast-masking row loop shared by scale 0 and scales 1–3.
+///
+/// `rowsum(r, out)` fills `out[c]` (c in `lo..hi`) with the orientation sum of `flt` row `r`;
+/// `block(i, j, thr)` gets the thresholds of 8-lane groups at `j` (natural order) and returns
+/// nothing; it accumulates itself.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn cm_rows<FR, FB>(
+    reg: scalar::Region,
+    h: usize,
+    w: usize,
+    scratch: &mut Vec<i32>,
+    n: usize,
+    mut rowsum: FR,
+    mut row_block: FB,
+) where
+    FR: FnMut(usize, &mut [i32]),
+    FB: FnMut(usize, usize, &[i32], &[i32]),
+{
+    let (lo, hi) = (reg.left - 1, reg.right + 1);
+    let mut rs = RowSums::new(scratch, w);
+    let _ = n;
+    for i in reg.top..reg.bottom {
+        let (up, dn) = scalar::neighbours(i, h);
+        // make sure rows up, i, dn are cached (slots 0..3; slot 3 = S row, 4 unused)
+        let mut slot = [0usize; 3];
+        for (k, r) in [up, i, dn].into_iter().enumerate() {
+            if let Some(s) = rs.rows.iter().position(|&x| x == r) {
+                slot[k] = s;
+                continue;
+            }
+            // evict a slot not holding up, i or dn
+            let s = (0..3)
+                .find(|&s| ![up, i, dn].contains(&rs.rows[s]))
+                .expect("three slots for three rows");
+            rs.rows[s] = r;
+            rowsum(r, &mut rs.buf[s * rs.w..(s + 1) * rs.w]);
+            slot[k] = s;
+        }
+        let (cached, srow) = rs.buf.split_at_mut(3 * rs.w);
+        let srow = &mut srow[..rs.w];
+        let row = |s: usize| &cached[s * rs.w..(s + 1) * rs.w];
+        let (ru, ri, rd) = (row(slot[0]), row(slot[1]), row(slot[2]));
+        for c in block_starts(lo, hi, 8) {
+            st8(
+                srow,
+                c,
+                _mm256_add_epi32(_mm256_add_epi32(ld8(ru, c), ld8(ri, c)), ld8(rd, c)),
+            );
+        }
+        row_block(i, 0, srow, ri);
+    }
+}
+
+/// `S[c-1] + S[c] + S[c+1] - R_i[c]` for 8 lanes at `c`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn ring8(srow: &[i32], ri: &[i32], c: usize) -> __m256i {
+    let s3 = _mm256_add_epi32(
+        _mm256_add_epi32(ld8(srow, c - 1), ld8(srow, c)),
+        ld8(srow, c + 1),
+    );
+    _mm256_sub_epi32(s3, ld8(ri, c))
+}
+
+impl Avx2 {
+    /// [`scalar::cm_scale0`]. `scratch` is resized as needed. Falls back to the scalar kernel
+    /// when the region touches the band's left or right column or is narrower than 16.
+    #[allow(clippy::too_many_arguments)]
+    pub fn cm_scale0(
+        self,
+        src: &Hvd<i16>,
+        csf_dst: &Hvd<i16>,
+        csf_flt: &Hvd<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        rfactor: [u16; 3],
+        nw: f64,
+        scratch: &mut Vec<i32>,
+    ) -> f32 {
+        let reg = scalar::cm_region(w, h);
+        if reg.left == 0 || reg.right >= w || reg.right - reg.left < 16 {
+            return scalar::cm_scale0(src, csf_dst, csf_flt, stride, w, h, rfactor, nw);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe { cm_scale0(src, csf_dst, csf_flt, stride, w, h, rfactor, nw, scratch) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn cm_scale0(
+    src: &Hvd<i16>,
+    csf_dst: &Hvd<i16>,
+    csf_flt: &Hvd<i16>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    rfactor: [u16; 3],
+    nw: f64,
+    scratch: &mut Vec<i32>,
+) -> f32 {
+    let reg = scalar::cm_region(w, h);
+    let shift_cub_hv = ((w as f64).log2() - 4.0).ceil() as u32;
+    let shift_cub_d = ((w as f64).log2() - 3.0).ceil() as u32;
+    let shift_cub = [shift_cub_hv, shift_cub_hv, shift_cub_d];
+    let add_cub = shift_cub.map(|s| scalar::pow2_add(s) as i64);
+    let shift_inner = scalar::ceil_log2(h as f64) as u32;
+    let add_inner = scalar::pow2_add(shift_inner) as i64;
+    const SHIFT_SUB: [i32; 3] = [10, 10, 12];
+    const SQ: [(i64, u32); 3] = [(1 << 28, 29), (1 << 28, 29), (1 << 29, 30)];
+    let cube = [0, 1, 2].map(|t| Cube::new(SQ[t].0, SQ[t].1, add_cub[t], shift_cub[t]));
+    let sub = SHIFT_SUB.map(|s| _mm_cvtsi32_si128(s));
+    let rf = rfactor.map(|r| _mm256_set1_epi32(r as i32));
+    let zero = _mm256_setzero_si256();
+
+    let mut accum = [0i64; 3];
+    cm_rows(
+        reg,
+        h,
+        w,
+        scratch,
+        16,
+        |r, out| {
+            for c in block_starts(reg.left - 1, reg.right + 1, 8) {
+                let p = r * stride + c;
+                let f = |t: usize| _mm256_cvtepi16_epi32(ld8h(&csf_flt[t], p));
+                st8(out, c, _mm256_add_epi32(_mm256_add_epi32(f(0), f(1)), f(2)));
+            }
+        },
+        |i, _, srow, ri| {
+            let mut acc = [zero; 3];
+            let mut lanes = 0u64;
+            for j in block_starts(reg.left, reg.right, 16) {
+                let p = i * stride + j;
+                let keep = widen(keep_mask16(skip_of(j, reg.left, 16)));
+                let centre = [0, 1, 2].map(|t| widen(div30_16(ld16(&csf_dst[t], p), true)));
+                let s = [0, 1, 2].map(|t| widen(ld16(&src[t], p)));
+                for q in 0..2 {
+                    let pick = |v: (__m256i, __m256i)| if q == 0 { v.0 } else { v.1 };
+                    let c = j + 8 * q;
+                    let cs = _mm256_add_epi32(
+                        _mm256_add_epi32(pick(centre[0]), pick(centre[1])),
+                        pick(centre[2]),
+                    );
+                    let thr = _mm256_add_epi32(ring8(srow, ri, c), cs);
+                    for t in 0..3 {
+                        let x = _mm256_abs_epi32(_mm256_mullo_epi32(pick(s[t]), rf[t]));
+                        let x = _mm256_sub_epi32(x, _mm256_sll_epi32(thr, sub[t]));
+                        let x = _mm256_and_si256(_mm256_max_epi32(x, zero), pick(keep));
+                        acc[t] = cube[t].add(x, acc[t]);
+                    }
+                }
+                lanes += 16;
+            }
+            for t in 0..3 {
+                let inner = cube[t].total(acc[t], lanes);
+                accum[t] = accum[t].wrapping_add(inner.wrapping_add(add_inner) >> shift_inner);
+            }
+        },
+    );
+    const CONVERT: [u32; 3] = [52, 52, 57];
+    let f = [0, 1, 2].map(|t| {
+        let e = CONVERT[t]
+            .wrapping_sub(shift_cub[t])
+            .wrapping_sub(shift_inner);
+        (accum[t] as f64 / 2f64.powf(e as f64)) as f32
+    });
+    scalar::cube_root_sum(f, reg.area(), nw)
+}
+
+impl Avx2 {
+    /// [`scalar::cm_s123`]. `scratch` is resized as needed. Falls back to the scalar kernel
+    /// when the region touches the band's left or right column or is narrower than 8.
+    #[allow(clippy::too_many_arguments)]
+    pub fn cm_s123(
+        self,
+        src: &Hvd<i32>,
+        csf_dst: &Hvd<i32>,
+        csf_flt: &Hvd<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        scale: usize,
+        rfactor: [u32; 3],
+        nw: f64,
+        scratch: &mut Vec<i32>,
+    ) -> f32 {
+        let reg = scalar::cm_region(w, h);
+        if reg.left == 0 || reg.right >= w || reg.right - reg.left < 8 {
+            return scalar::cm_s123(src, csf_dst, csf_flt, stride, w, h, scale, rfactor, nw);
+        }
+        // SAFETY: `self` proves AVX2 support.
+        unsafe {
+            cm_s123(
+                src, csf_dst, csf_flt, stride, w, h, scale, rfactor, nw, scratch,
+            )
+        }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn cm_s123(
+    src: &Hvd<i32>,
+    csf_dst: &Hvd<i32>,
+    csf_flt: &Hvd<i32>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    scale: usize,
+    rfactor: [u32; 3],
+    nw: f64,
+    scratch: &mut Vec<i32>,
+) -> f32 {
+    let reg = scalar::cm_region(w, h);
+    let shift_cub = scalar::ceil_log2(w as f64) as u32;
+    let add_cub = scalar::pow2_add(shift_cub) as i64;
+    let shift_inner = scalar::ceil_log2(h as f64) as u32;
+    let add_inner = scalar::pow2_add(shift_inner) as i64;
+    const CONVERT: [u32; 3] = [45, 39, 36];
+    let e = CONVERT[scale - 1]
+        .wrapping_sub(shift_cub)
+        .wrapping_sub(shift_inner);
+    let final_shift = 2f64.powf(e as f64) as f32;
+    let cube = Cube::new(1 << 29, 30, add_cub, shift_cub);
+    let rf = rfactor.map(|r| _mm256_set1_epi64x(r as i64));
+    let m15 = _mm256_set1_epi64x(286331153);
+    let zero = _mm256_setzero_si256();
+
+    let mut accum = [0i64; 3];
+    cm_rows(
+        reg,
+        h,
+        w,
+        scratch,
+        8,
+        |r, out| {
+            for c in block_starts(reg.left - 1, reg.right + 1, 8) {
+                let p = r * stride + c;
+                let s = _mm256_add_epi32(
+                    _mm256_add_epi32(ld8(&csf_flt[0], p), ld8(&csf_flt[1], p)),
+                    ld8(&csf_flt[2], p),
+                );
+                st8(out, c, s);
+            }
+        },
+        |i, _, srow, ri| {
+            let mut acc = [zero; 3];
+            let mut lanes = 0u64;
+            for j in block_starts(reg.left, reg.right, 8) {
+                let p = i * stride + j;
+                let keep = keep_mask8(skip_of(j, reg.left, 8));
+                let cs = _mm256_add_epi32(
+                    _mm256_add_epi32(
+                        mul_hi32(ld8(&csf_dst[0], p), m15),
+                        mul_hi32(ld8(&csf_dst[1], p), m15),
+                    ),
+                    mul_hi32(ld8(&csf_dst[2], p), m15),
+                );
+                let thr = _mm256_add_epi32(ring8(srow, ri, j), cs);
+                for t in 0..3 {
+                    let x = _mm256_abs_epi32(weight8(ld8(&src[t], p), rf[t]));
+                    let x = _mm256_sub_epi32(x, thr);
+                    let x = _mm256_and_si256(_mm256_max_epi32(x, zero), keep);
+                    acc[t] = cube.add(x, acc[t]);
+                }
+                lanes += 8;
+            }
+            for t in 0..3 {
+                let inner = cube.total(acc[t], lanes);
+                accum[t] = accum[t].wrapping_add(inner.wrapping_add(add_inner) >> shift_inner);
+            }
+        },
+    );
+    let f = accum.map(|a| a as f32 / final_shift);
+    scalar::cube_root_sum(f, reg.area(), nw)
+}
