@@ -119,6 +119,33 @@ fn gather(table: &[i32], idx: __m256i) -> __m256i {
     unsafe { _mm256_i32gather_epi32::<4>(table.as_ptr(), idx) }
 }
 
+/// `floor(2^30 / m)` for 8 lanes `m` in `0..=32768` (0 for `m = 0`): `div_lookup`'s entries
+/// without a gather (slow on many x86 cores). `R0 = trunc(2^30 * fl(1/m))` is within 65 of
+/// the true `R`; with `r = 2^30 - R0 * m` (exact in `i32`), `R = R0 + floor(r / m)`, and
+/// `floor(r * fl(1/m) + 2^-16)` is that floor: `|r / m| <= 66`, so the product is within
+/// 2^-16.9 of `r / m`, whose fractional part is 0 or lies in `[1/m, 1 - 1/m]`, at least 2^-15
+/// from the next integer.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn recip30(m: __m256i) -> __m256i {
+    let mf = _mm256_cvtepi32_ps(m);
+    let rcp = _mm256_div_ps(_mm256_set1_ps(1.0), mf);
+    let r0 = _mm256_cvttps_epi32(_mm256_mul_ps(rcp, _mm256_set1_ps((1u32 << 30) as f32)));
+    let rem = _mm256_sub_epi32(_mm256_set1_epi32(1 << 30), _mm256_mullo_epi32(r0, m));
+    let q = _mm256_fmadd_ps_free(_mm256_cvtepi32_ps(rem), rcp, _mm256_set1_ps(2f32.powi(-16)));
+    let fix = _mm256_cvttps_epi32(_mm256_floor_ps(q));
+    let r = _mm256_add_epi32(r0, fix);
+    // m = 0: 1/0 = inf gives garbage; the table holds 0
+    _mm256_andnot_si256(_mm256_cmpeq_epi32(m, _mm256_setzero_si256()), r)
+}
+
+/// `a * b + c` with two roundings (no FMA: the bound in [`recip30`] allows for both).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn _mm256_fmadd_ps_free(a: __m256, b: __m256, c: __m256) -> __m256 {
+    _mm256_add_ps(_mm256_mul_ps(a, b), c)
+}
+
 /// Steps over `[start, end)` in blocks of `n`, the last block ending at `end` (it may overlap
 /// the previous one). Returns the block starts; `end - start >= n` is required.
 #[inline(always)]
@@ -654,6 +681,25 @@ fn dwt_s123(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Row helpers. Kernels work on rows of `w` samples indexed by column; a band row `i` of a plane
+// with stride `s` is `plane[i * s..i * s + w]`.
+
+fn rows<T>(p: &Hvd<T>, o: usize, w: usize) -> [&[T]; 3] {
+    [&p[0][o..o + w], &p[1][o..o + w], &p[2][o..o + w]]
+}
+
+fn rows_mut<T>(p: &mut Hvd<T>, o: usize, w: usize) -> [&mut [T]; 3] {
+    let [a, b, c] = p;
+    [&mut a[o..o + w], &mut b[o..o + w], &mut c[o..o + w]]
+}
+
+/// Splits `buf` into `N` rows of `w`.
+fn split_rows<T, const N: usize>(buf: &mut [T], w: usize) -> [&mut [T]; N] {
+    let mut it = buf.chunks_exact_mut(w);
+    std::array::from_fn(|_| it.next().expect("buffer holds N rows"))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Decoupling.
 
 /// How `rst * egl` is truncated: exactly in integers when `egl` is a small integer.
@@ -693,11 +739,10 @@ impl Gain {
     }
 }
 
-/// `trunc(x * g)` for 8 `i32` lanes in `f64` (results must fit `i32`).
+/// `trunc(x * g)` for 8 `i32` lanes in `f64`, clamped to +-2^30 (callers saturate to `i16`).
 #[target_feature(enable = "avx2")]
 #[inline]
 fn mul_trunc(x: __m256i, g: __m256d) -> __m256i {
-    // clamped to +-2^30 first: the caller saturates to i16 anyway
     let lim = _mm256_set1_pd((1 << 30) as f64);
     let nlim = _mm256_set1_pd(-(1 << 30) as f64);
     let f = |v: __m128i| {
@@ -708,6 +753,90 @@ fn mul_trunc(x: __m256i, g: __m256d) -> __m256i {
         f(_mm256_extracti128_si256::<1>(x)),
         f(_mm256_castsi256_si128(x)),
     )
+}
+
+/// Scale-0 decoupling of columns `j0..j1` (`j1 - j0 >= 16`) of one row.
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn decouple0_row(
+    o: [&[i16]; 3],
+    t: [&[i16]; 3],
+    j0: usize,
+    j1: usize,
+    egl: f64,
+    cos1_sq: f32,
+    div_lookup: &[i32],
+    r: [&mut [i16]; 3],
+    a: [&mut [i16]; 3],
+) {
+    let c = _mm256_set1_pd(cos1_sq as f64);
+    let gain = Gain::new(egl);
+    let min32 = _mm256_set1_epi32(i32::MIN);
+    let sign_ps = _mm256_castsi256_ps(min32);
+    let off = _mm256_set1_epi32(32768);
+    let lo15 = _mm256_set1_epi32(0x7fff);
+    let r14 = _mm256_set1_epi32(16384);
+    let zero = _mm256_setzero_si256();
+    let one16 = _mm256_set1_epi16(1);
+    let max16 = _mm256_set1_epi16(i16::MAX);
+    for j in block_starts(j0, j1, 16) {
+        let ov = [ld16(o[0], j), ld16(o[1], j), ld16(o[2], j)];
+        let tv = [ld16(t[0], j), ld16(t[1], j), ld16(t[2], j)];
+
+        // angle flag: exact i32 dot products (only all four = -32768 wraps, to -2^31 for
+        // +2^31; oo and tt are never negative, so their f32 is made absolute)
+        let ol = _mm256_unpacklo_epi16(ov[0], ov[1]);
+        let oh = _mm256_unpackhi_epi16(ov[0], ov[1]);
+        let tl = _mm256_unpacklo_epi16(tv[0], tv[1]);
+        let th = _mm256_unpackhi_epi16(tv[0], tv[1]);
+        let flag8 = |op: __m256i, tp: __m256i| {
+            let ot = _mm256_madd_epi16(op, tp);
+            let oo = _mm256_madd_epi16(op, op);
+            let tt = _mm256_madd_epi16(tp, tp);
+            let fix = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ot, min32)), sign_ps);
+            let ot = _mm256_xor_ps(_mm256_cvtepi32_ps(ot), fix);
+            let oo = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(oo));
+            let tt = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(tt));
+            let pos = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GE_OQ>(ot, _mm256_setzero_ps()));
+            _mm256_and_si256(pos, angle_ge(ot, oo, tt, c))
+        };
+        // unpack order in, natural order out
+        let flag = _mm256_packs_epi32(flag8(ol, tl), flag8(oh, th));
+
+        for th in 0..3 {
+            let (o16, t16) = (ov[th], tv[th]);
+            let (o0, o1) = widen(o16);
+            let (t0, t1) = widen(t16);
+            let k = |o32: __m256i, t32: __m256i| {
+                let rcp = gather(div_lookup, _mm256_add_epi32(o32, off));
+                // (R * t + 2^14) >> 15 = (R >> 15) * t + (((R & 0x7fff) * t + 2^14) >> 15)
+                let hi = _mm256_mullo_epi32(_mm256_srai_epi32::<15>(rcp), t32);
+                let lo = _mm256_mullo_epi32(_mm256_and_si256(rcp, lo15), t32);
+                let k = _mm256_add_epi32(hi, _mm256_srai_epi32::<15>(_mm256_add_epi32(lo, r14)));
+                // clamp to [0, 32768], minus one so that it packs to i16 exactly
+                _mm256_sub_epi32(
+                    _mm256_min_epi32(_mm256_max_epi32(k, zero), off),
+                    _mm256_set1_epi32(1),
+                )
+            };
+            let km1 = pack_nat(k(o0, t0), k(o1, t1));
+            let full = _mm256_cmpeq_epi16(km1, max16);
+            // (k * o + 2^14) >> 15, k = 32768 giving o
+            let rst = _mm256_blendv_epi8(
+                _mm256_mulhrs_epi16(_mm256_add_epi16(km1, one16), o16),
+                o16,
+                full,
+            );
+            let en = _mm256_and_si256(flag, _mm256_cmpgt_epi16(km1, _mm256_set1_epi16(-1)));
+            let pos = _mm256_and_si256(en, _mm256_cmpgt_epi16(o16, zero));
+            let neg = _mm256_and_si256(en, _mm256_cmpgt_epi16(zero, o16));
+            let g = gain.apply16(rst);
+            let rst = _mm256_blendv_epi8(rst, _mm256_min_epi16(g, t16), pos);
+            let rst = _mm256_blendv_epi8(rst, _mm256_max_epi16(g, t16), neg);
+            st16(r[th], j, rst);
+            st16(a[th], j, _mm256_sub_epi16(t16, rst));
+        }
+    }
 }
 
 impl Avx2 {
@@ -731,105 +860,286 @@ impl Avx2 {
         if reg.right - reg.left < 16 {
             return scalar::decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a);
         }
-        // SAFETY: `self` proves AVX2 support.
-        unsafe { decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a) }
+        for i in reg.top..reg.bottom {
+            let o = i * stride;
+            // SAFETY: `self` proves AVX2 support.
+            unsafe {
+                decouple0_row(
+                    rows(&rf.hvd, o, w),
+                    rows(&df.hvd, o, w),
+                    reg.left,
+                    reg.right,
+                    egl,
+                    cos1_sq,
+                    div_lookup,
+                    rows_mut(r, o, w),
+                    rows_mut(a, o, w),
+                )
+            }
+        }
     }
 }
 
+/// `x` (full-range `i64` lanes) as the nearest `f64` (one rounding): the high 16 bits are
+/// placed in the mantissa of `3 * 2^67`, the low 48 in that of `2^52`, and the two exact
+/// doubles are added.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn i64_to_f64(x: __m256i) -> __m256d {
+    let magic_hi = _mm256_set1_pd(442_721_857_769_029_238_784.0); // 3 * 2^67
+    let magic_all = _mm256_set1_pd(442_726_361_368_656_609_280.0); // 3 * 2^67 + 2^52
+    let magic_lo = _mm256_set1_pd(4_503_599_627_370_496.0); // 2^52
+    let hi = _mm256_blend_epi16::<0x33>(_mm256_srai_epi32::<16>(x), _mm256_setzero_si256());
+    let hi = _mm256_add_epi64(hi, _mm256_castpd_si256(magic_hi));
+    let lo = _mm256_blend_epi16::<0x88>(x, _mm256_castpd_si256(magic_lo));
+    _mm256_add_pd(
+        _mm256_sub_pd(_mm256_castsi256_pd(hi), magic_all),
+        _mm256_castsi256_pd(lo),
+    )
+}
+
+/// The `f32` rounding of `i64` lanes, widened back to `f64`, and a mask of the lanes where the
+/// `f64` conversion was inexact (|x| >= 2^53) and landed exactly halfway between two `f32`:
+/// only there can rounding twice differ from rounding once (every `f32` midpoint is a `f64`,
+/// and rounding to `f64` cannot cross one).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn i64_to_f32_as_f64(x: __m256i) -> (__m256d, __m256i) {
+    let d = i64_to_f64(x);
+    let bits = _mm256_castpd_si256(d);
+    let low = _mm256_and_si256(bits, _mm256_set1_epi64x(0x1fff_ffff));
+    let tie = _mm256_cmpeq_epi64(low, _mm256_set1_epi64x(0x1000_0000));
+    // below 2^53 the conversion was exact, and then one rounding is all there is
+    let abs = _mm256_and_si256(bits, _mm256_set1_epi64x(i64::MAX));
+    let inexact = _mm256_cmpgt_epi64(abs, _mm256_set1_epi64x(2f64.powi(53).to_bits() as i64 - 1));
+    (
+        _mm256_cvtps_pd(_mm256_cvtpd_ps(d)),
+        _mm256_and_si256(tie, inexact),
+    )
+}
+
+/// Exact angle flags of 8 pixels at scales 1–3 as an `i32` mask: the `i64` dot products of
+/// [`scalar::angle_flag`] (wrapping), rounded to `f32` exactly, compared in `f64`. A group in
+/// which some value rounds through an `f64` tie (about one in 2^29) takes the scalar test.
+#[target_feature(enable = "avx2")]
+fn angle_s123_exact(o: &[__m256i; 3], t: &[__m256i; 3], c: __m256d, cos1_sq: f32) -> __m256i {
+    let dot = |a: __m256i, b: __m256i, c: __m256i, d: __m256i| {
+        _mm256_add_epi64(_mm256_mul_epi32(a, b), _mm256_mul_epi32(c, d))
+    };
+    let mut m = [_mm256_setzero_pd(); 2];
+    let mut ties = _mm256_setzero_si256();
+    for (q, mq) in m.iter_mut().enumerate() {
+        // q = 0: even lanes, q = 1: odd lanes (in the low halves of the i64 lanes)
+        let sel = |v: __m256i| {
+            if q == 0 {
+                v
+            } else {
+                _mm256_srli_epi64::<32>(v)
+            }
+        };
+        let (oh, ov, th, tv) = (sel(o[0]), sel(o[1]), sel(t[0]), sel(t[1]));
+        let (ot, t0) = i64_to_f32_as_f64(dot(oh, th, ov, tv));
+        let (oo, t1) = i64_to_f32_as_f64(dot(oh, oh, ov, ov));
+        let (tt, t2) = i64_to_f32_as_f64(dot(th, th, tv, tv));
+        ties = _mm256_or_si256(ties, _mm256_or_si256(t0, _mm256_or_si256(t1, t2)));
+        let ge = _mm256_cmp_pd::<_CMP_GE_OQ>(
+            _mm256_mul_pd(ot, ot),
+            _mm256_mul_pd(_mm256_mul_pd(c, oo), tt),
+        );
+        *mq = _mm256_and_pd(ge, _mm256_cmp_pd::<_CMP_GE_OQ>(ot, _mm256_setzero_pd()));
+    }
+    if _mm256_testz_si256(ties, ties) == 0 {
+        let mut oh = [0i32; 8];
+        let mut ov = [0i32; 8];
+        let mut th = [0i32; 8];
+        let mut tv = [0i32; 8];
+        for (dst, v) in [
+            (&mut oh, o[0]),
+            (&mut ov, o[1]),
+            (&mut th, t[0]),
+            (&mut tv, t[1]),
+        ] {
+            st8(dst, 0, v);
+        }
+        let f: [i32; 8] = std::array::from_fn(|l| {
+            -(scalar::angle_flag(
+                oh[l] as i64,
+                ov[l] as i64,
+                th[l] as i64,
+                tv[l] as i64,
+                cos1_sq,
+            ) as i32)
+        });
+        return ld8(&f, 0);
+    }
+    join_lo32(_mm256_castpd_si256(m[0]), _mm256_castpd_si256(m[1]))
+}
+
+/// Angle flags of 8 pixels at scales 1–3. Fast path: with every value below 2^30 in magnitude
+/// (no `i64` wrap), the dot products are formed in `f64` (relative error < 2^-50) and
+/// `ot^2` is compared with `cos^2 * oo * tt` with a relative margin of 2^-20, far more than
+/// the `f32` roundings of the exact test can move either side (< 2^-21); only a group with a
+/// lane inside the margin (an angle within about 0.002 degree of 1 degree) or a larger value
+/// takes [`angle_s123_exact`]. Zero vectors give `0 >= 0`, decided exactly like the test.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn angle_s123(o: &[__m256i; 3], t: &[__m256i; 3], c: __m256d, cos1_sq: f32) -> __m256i {
+    let lim = _mm256_set1_epi32(1 << 30);
+    let big = _mm256_or_si256(
+        _mm256_or_si256(_mm256_add_epi32(o[0], lim), _mm256_add_epi32(o[1], lim)),
+        _mm256_or_si256(_mm256_add_epi32(t[0], lim), _mm256_add_epi32(t[1], lim)),
+    );
+    // v + 2^30 has its top bit set (as u32) exactly when v is outside [-2^30, 2^30)
+    if _mm256_movemask_ps(_mm256_castsi256_ps(big)) != 0 {
+        return angle_s123_exact(o, t, c, cos1_sq);
+    }
+    let hi_m = _mm256_set1_pd(1.0 + 2f64.powi(-20));
+    let lo_m = _mm256_set1_pd(1.0 - 2f64.powi(-20));
+    let half = |x: __m256i, q: usize| {
+        _mm256_cvtepi32_pd(if q == 1 {
+            _mm256_extracti128_si256::<1>(x)
+        } else {
+            _mm256_castsi256_si128(x)
+        })
+    };
+    let mut m = [_mm256_setzero_pd(); 2];
+    let mut amb = _mm256_setzero_pd();
+    for (q, mq) in m.iter_mut().enumerate() {
+        let (oh, ov, th, tv) = (half(o[0], q), half(o[1], q), half(t[0], q), half(t[1], q));
+        let ot = _mm256_add_pd(_mm256_mul_pd(oh, th), _mm256_mul_pd(ov, tv));
+        let oo = _mm256_add_pd(_mm256_mul_pd(oh, oh), _mm256_mul_pd(ov, ov));
+        let tt = _mm256_add_pd(_mm256_mul_pd(th, th), _mm256_mul_pd(tv, tv));
+        let a = _mm256_mul_pd(ot, ot);
+        let b = _mm256_mul_pd(_mm256_mul_pd(c, oo), tt);
+        let yes = _mm256_cmp_pd::<_CMP_GE_OQ>(a, _mm256_mul_pd(b, hi_m));
+        let no = _mm256_cmp_pd::<_CMP_LT_OQ>(a, _mm256_mul_pd(b, lo_m));
+        amb = _mm256_or_pd(
+            amb,
+            _mm256_xor_pd(
+                _mm256_or_pd(yes, no),
+                _mm256_castsi256_pd(_mm256_set1_epi32(-1)),
+            ),
+        );
+        *mq = _mm256_and_pd(yes, _mm256_cmp_pd::<_CMP_GE_OQ>(ot, _mm256_setzero_pd()));
+    }
+    if _mm256_movemask_pd(amb) != 0 {
+        return angle_s123_exact(o, t, c, cos1_sq);
+    }
+    narrow_mask(m[0], m[1])
+}
+
+/// Scale 1–3 decoupling of columns `j0..j1` (`j1 - j0 >= 8`) of one row. The reciprocals
+/// come from [`recip30`] (the table's values, without its gather).
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-fn decouple_scale0(
-    rf: &Bands<i16>,
-    df: &Bands<i16>,
-    stride: usize,
-    w: usize,
-    h: usize,
+fn decouple123_row(
+    o: [&[i32]; 3],
+    t: [&[i32]; 3],
+    j0: usize,
+    j1: usize,
     egl: f64,
     cos1_sq: f32,
-    div_lookup: &[i32],
-    r: &mut Hvd<i16>,
-    a: &mut Hvd<i16>,
+    r: [&mut [i32]; 3],
+    a: [&mut [i32]; 3],
 ) {
-    let reg = scalar::decouple_region(w, h);
     let c = _mm256_set1_pd(cos1_sq as f64);
-    let gain = Gain::new(egl);
-    let min32 = _mm256_set1_epi32(i32::MIN);
-    let sign_ps = _mm256_castsi256_ps(min32);
-    let off = _mm256_set1_epi32(32768);
-    let lo15 = _mm256_set1_epi32(0x7fff);
-    let r14 = _mm256_set1_epi32(16384);
+    let g = _mm256_set1_pd(egl);
     let zero = _mm256_setzero_si256();
-    let one16 = _mm256_set1_epi16(1);
-    let max16 = _mm256_set1_epi16(i16::MAX);
-    for i in reg.top..reg.bottom {
-        for j in block_starts(reg.left, reg.right, 16) {
-            let p = i * stride + j;
-            let o = [
-                ld16(&rf.hvd[0], p),
-                ld16(&rf.hvd[1], p),
-                ld16(&rf.hvd[2], p),
-            ];
-            let t = [
-                ld16(&df.hvd[0], p),
-                ld16(&df.hvd[1], p),
-                ld16(&df.hvd[2], p),
-            ];
-
-            // angle flag: exact i32 dot products (only all four = -32768 wraps, to -2^31 for
-            // +2^31; oo and tt are never negative, so their f32 is made absolute)
-            let ol = _mm256_unpacklo_epi16(o[0], o[1]);
-            let oh = _mm256_unpackhi_epi16(o[0], o[1]);
-            let tl = _mm256_unpacklo_epi16(t[0], t[1]);
-            let th = _mm256_unpackhi_epi16(t[0], t[1]);
-            let flag8 = |op: __m256i, tp: __m256i| {
-                let ot = _mm256_madd_epi16(op, tp);
-                let oo = _mm256_madd_epi16(op, op);
-                let tt = _mm256_madd_epi16(tp, tp);
-                let fix =
-                    _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ot, min32)), sign_ps);
-                let ot = _mm256_xor_ps(_mm256_cvtepi32_ps(ot), fix);
-                let oo = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(oo));
-                let tt = _mm256_andnot_ps(sign_ps, _mm256_cvtepi32_ps(tt));
-                let pos = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GE_OQ>(ot, _mm256_setzero_ps()));
-                _mm256_and_si256(pos, angle_ge(ot, oo, tt, c))
+    let one = _mm256_set1_epi32(1);
+    let kmax = _mm256_set1_epi64x(32768);
+    let r14 = _mm256_set1_epi64x(16384);
+    let bias127 = _mm256_set1_epi32(127 + 6);
+    let lo32 = _mm256_set1_epi64x(0xffff_ffff);
+    for j in block_starts(j0, j1, 8) {
+        let ov = [ld8(o[0], j), ld8(o[1], j), ld8(o[2], j)];
+        let tv = [ld8(t[0], j), ld8(t[1], j), ld8(t[2], j)];
+        let flag = angle_s123(&ov, &tv, c, cos1_sq);
+        for th in 0..3 {
+            let (o32, t32) = (ov[th], tv[th]);
+            // |o| as u32 (i32::MIN -> 2^31) and get_best15_from32 for |o| >= 32768:
+            // shift = bit_length(|o|) - 15, taken from the f32 exponent of |o| >> 8
+            // (exact: at most 24 bits)
+            let abs_o = _mm256_abs_epi32(o32);
+            let small = _mm256_cmpeq_epi32(_mm256_srli_epi32::<15>(abs_o), zero);
+            let e = _mm256_srli_epi32::<23>(_mm256_castps_si256(_mm256_cvtepi32_ps(
+                _mm256_srli_epi32::<8>(abs_o),
+            )));
+            let shift = _mm256_andnot_si256(small, _mm256_sub_epi32(e, bias127));
+            let rounded = _mm256_srlv_epi32(
+                _mm256_add_epi32(abs_o, _mm256_sllv_epi32(one, _mm256_sub_epi32(shift, one))),
+                shift,
+            );
+            let msb = _mm256_blendv_epi8(rounded, abs_o, small);
+            let rcp = recip30(msb);
+            // k = (R * t * sign + (int)(1 << (14 + shift))) >> (15 + shift), in i64 lanes
+            let sgn = _mm256_cmpgt_epi32(zero, o32);
+            let round = _mm256_sllv_epi32(_mm256_set1_epi32(1 << 14), shift);
+            let n = _mm256_add_epi32(shift, _mm256_set1_epi32(15));
+            let k64 = |rcp: __m256i, t: __m256i, sg: __m256i, round: __m256i, n: __m256i| {
+                let prod = _mm256_mul_epi32(rcp, t);
+                let prod = _mm256_sub_epi64(_mm256_xor_si256(prod, sg), sg);
+                let k = srav64(_mm256_add_epi64(prod, round), n);
+                let k = _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, k), k);
+                _mm256_blendv_epi8(k, kmax, _mm256_cmpgt_epi64(k, kmax))
             };
-            // unpack order in, natural order out
-            let flag = _mm256_packs_epi32(flag8(ol, tl), flag8(oh, th));
-
-            for th in 0..3 {
-                let (o16, t16) = (o[th], t[th]);
-                let (o0, o1) = widen(o16);
-                let (t0, t1) = widen(t16);
-                let k = |o32: __m256i, t32: __m256i| {
-                    let rcp = gather(div_lookup, _mm256_add_epi32(o32, off));
-                    // (R * t + 2^14) >> 15 = (R >> 15) * t + (((R & 0x7fff) * t + 2^14) >> 15)
-                    let hi = _mm256_mullo_epi32(_mm256_srai_epi32::<15>(rcp), t32);
-                    let lo = _mm256_mullo_epi32(_mm256_and_si256(rcp, lo15), t32);
-                    let k =
-                        _mm256_add_epi32(hi, _mm256_srai_epi32::<15>(_mm256_add_epi32(lo, r14)));
-                    // clamp to [0, 32768], minus one so that it packs to i16 exactly
-                    _mm256_sub_epi32(
-                        _mm256_min_epi32(_mm256_max_epi32(k, zero), off),
-                        _mm256_set1_epi32(1),
-                    )
+            let k_even = k64(
+                rcp,
+                t32,
+                _mm256_shuffle_epi32::<0xA0>(sgn),
+                sext_even(round),
+                _mm256_and_si256(n, lo32),
+            );
+            let k_odd = k64(
+                _mm256_srli_epi64::<32>(rcp),
+                _mm256_srli_epi64::<32>(t32),
+                _mm256_shuffle_epi32::<0xF5>(sgn),
+                sext_odd(round),
+                _mm256_srli_epi64::<32>(n),
+            );
+            // rst = (k * o + 2^14) >> 15 (truncated to i32)
+            let rst_even =
+                _mm256_srli_epi64::<15>(_mm256_add_epi64(_mm256_mul_epi32(k_even, o32), r14));
+            let rst_odd = _mm256_srli_epi64::<15>(_mm256_add_epi64(
+                _mm256_mul_epi32(k_odd, _mm256_srli_epi64::<32>(o32)),
+                r14,
+            ));
+            let rst = join_lo32(rst_even, rst_odd);
+            let kpos = _mm256_cmpgt_epi32(join_lo32(k_even, k_odd), zero);
+            let en =
+                _mm256_andnot_si256(_mm256_cmpeq_epi32(o32, zero), _mm256_and_si256(flag, kpos));
+            // enhancement (skipped when no lane qualifies): min(rst * egl, t) where o > 0,
+            // max where o < 0, in f64 and truncated (the result lies between 0 and t)
+            let rst = if _mm256_testz_si256(en, en) == 0 {
+                let half = |x: __m256i, hi: bool| {
+                    _mm256_cvtepi32_pd(if hi {
+                        _mm256_extracti128_si256::<1>(x)
+                    } else {
+                        _mm256_castsi256_si128(x)
+                    })
                 };
-                let km1 = pack_nat(k(o0, t0), k(o1, t1));
-                let full = _mm256_cmpeq_epi16(km1, max16);
-                // (k * o + 2^14) >> 15, k = 32768 giving o
+                let mut mn = [_mm_setzero_si128(); 2];
+                let mut mx = [_mm_setzero_si128(); 2];
+                for q in 0..2 {
+                    let x = _mm256_mul_pd(half(rst, q == 1), g);
+                    let tt = half(t32, q == 1);
+                    mn[q] = _mm256_cvttpd_epi32(_mm256_min_pd(x, tt));
+                    mx[q] = _mm256_cvttpd_epi32(_mm256_max_pd(x, tt));
+                }
                 let rst = _mm256_blendv_epi8(
-                    _mm256_mulhrs_epi16(_mm256_add_epi16(km1, one16), o16),
-                    o16,
-                    full,
+                    rst,
+                    _mm256_set_m128i(mx[1], mx[0]),
+                    _mm256_and_si256(en, sgn),
                 );
-                let en = _mm256_and_si256(flag, _mm256_cmpgt_epi16(km1, _mm256_set1_epi16(-1)));
-                let pos = _mm256_and_si256(en, _mm256_cmpgt_epi16(o16, zero));
-                let neg = _mm256_and_si256(en, _mm256_cmpgt_epi16(zero, o16));
-                let g = gain.apply16(rst);
-                let rst = _mm256_blendv_epi8(rst, _mm256_min_epi16(g, t16), pos);
-                let rst = _mm256_blendv_epi8(rst, _mm256_max_epi16(g, t16), neg);
-                st16(&mut r[th], p, rst);
-                st16(&mut a[th], p, _mm256_sub_epi16(t16, rst));
-            }
+                _mm256_blendv_epi8(
+                    rst,
+                    _mm256_set_m128i(mn[1], mn[0]),
+                    _mm256_andnot_si256(sgn, en),
+                )
+            } else {
+                rst
+            };
+            st8(r[th], j, rst);
+            st8(a[th], j, _mm256_sub_epi32(t32, rst));
         }
     }
 }
@@ -855,179 +1165,20 @@ impl Avx2 {
         if reg.right - reg.left < 8 {
             return scalar::decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a);
         }
-        // SAFETY: `self` proves AVX2 support.
-        unsafe { decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a) }
-    }
-}
-
-/// Angle flags of 8 pixels at scales 1–3 as an `i32` mask.
-#[target_feature(enable = "avx2")]
-#[inline]
-fn angle_s123(o: &[__m256i; 3], t: &[__m256i; 3], c: __m256d, cos1_sq: f32) -> __m256i {
-    // exact in f64 while |value| <= 2^26 (products <= 2^52, sums <= 2^53)
-    let lim = _mm256_set1_epi32(1 << 26);
-    let big = [o[0], o[1], t[0], t[1]]
-        .iter()
-        .fold(_mm256_setzero_si256(), |acc, &v| {
-            _mm256_or_si256(acc, _mm256_srli_epi32::<27>(_mm256_add_epi32(v, lim)))
-        });
-    if _mm256_testz_si256(big, big) == 0 {
-        let mut oh = [0i32; 8];
-        let mut ov = [0i32; 8];
-        let mut th = [0i32; 8];
-        let mut tv = [0i32; 8];
-        for (dst, v) in [
-            (&mut oh, o[0]),
-            (&mut ov, o[1]),
-            (&mut th, t[0]),
-            (&mut tv, t[1]),
-        ] {
-            st8(dst, 0, v);
-        }
-        let f: [i32; 8] = std::array::from_fn(|l| {
-            -(scalar::angle_flag(
-                oh[l] as i64,
-                ov[l] as i64,
-                th[l] as i64,
-                tv[l] as i64,
-                cos1_sq,
-            ) as i32)
-        });
-        return ld8(&f, 0);
-    }
-    let half = |x: __m256i, hi: bool| {
-        _mm256_cvtepi32_pd(if hi {
-            _mm256_extracti128_si256::<1>(x)
-        } else {
-            _mm256_castsi256_si128(x)
-        })
-    };
-    let mut m = [_mm256_setzero_pd(); 2];
-    for (q, mq) in m.iter_mut().enumerate() {
-        let hi = q == 1;
-        let (oh, ov, th, tv) = (
-            half(o[0], hi),
-            half(o[1], hi),
-            half(t[0], hi),
-            half(t[1], hi),
-        );
-        let round = |x: __m256d| _mm256_cvtps_pd(_mm256_cvtpd_ps(x));
-        let ot = round(_mm256_add_pd(_mm256_mul_pd(oh, th), _mm256_mul_pd(ov, tv)));
-        let oo = round(_mm256_add_pd(_mm256_mul_pd(oh, oh), _mm256_mul_pd(ov, ov)));
-        let tt = round(_mm256_add_pd(_mm256_mul_pd(th, th), _mm256_mul_pd(tv, tv)));
-        let ge = _mm256_cmp_pd::<_CMP_GE_OQ>(
-            _mm256_mul_pd(ot, ot),
-            _mm256_mul_pd(_mm256_mul_pd(c, oo), tt),
-        );
-        *mq = _mm256_and_pd(ge, _mm256_cmp_pd::<_CMP_GE_OQ>(ot, _mm256_setzero_pd()));
-    }
-    narrow_mask(m[0], m[1])
-}
-
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-fn decouple_s123(
-    rf: &Bands<i32>,
-    df: &Bands<i32>,
-    stride: usize,
-    w: usize,
-    h: usize,
-    egl: f64,
-    cos1_sq: f32,
-    div_lookup: &[i32],
-    r: &mut Hvd<i32>,
-    a: &mut Hvd<i32>,
-) {
-    let reg = scalar::decouple_region(w, h);
-    let c = _mm256_set1_pd(cos1_sq as f64);
-    let g = _mm256_set1_pd(egl);
-    let zero = _mm256_setzero_si256();
-    let one = _mm256_set1_epi32(1);
-    let off = _mm256_set1_epi32(32768);
-    let kmax = _mm256_set1_epi64x(32768);
-    let r14 = _mm256_set1_epi64x(16384);
-    let bias127 = _mm256_set1_epi32(127 + 6);
-    for i in reg.top..reg.bottom {
-        for j in block_starts(reg.left, reg.right, 8) {
-            let p = i * stride + j;
-            let o = [ld8(&rf.hvd[0], p), ld8(&rf.hvd[1], p), ld8(&rf.hvd[2], p)];
-            let t = [ld8(&df.hvd[0], p), ld8(&df.hvd[1], p), ld8(&df.hvd[2], p)];
-            let flag = angle_s123(&o, &t, c, cos1_sq);
-            for th in 0..3 {
-                let (o32, t32) = (o[th], t[th]);
-                // |o| as u32 (i32::MIN -> 2^31) and get_best15_from32 for |o| >= 32768:
-                // shift = bit_length(|o|) - 15, taken from the f32 exponent of |o| >> 8
-                // (exact: at most 24 bits)
-                let abs_o = _mm256_abs_epi32(o32);
-                let small = _mm256_cmpeq_epi32(_mm256_srli_epi32::<15>(abs_o), zero);
-                let e = _mm256_srli_epi32::<23>(_mm256_castps_si256(_mm256_cvtepi32_ps(
-                    _mm256_srli_epi32::<8>(abs_o),
-                )));
-                let shift = _mm256_andnot_si256(small, _mm256_sub_epi32(e, bias127));
-                let rounded = _mm256_srlv_epi32(
-                    _mm256_add_epi32(abs_o, _mm256_sllv_epi32(one, _mm256_sub_epi32(shift, one))),
-                    shift,
-                );
-                let msb = _mm256_blendv_epi8(rounded, abs_o, small);
-                let rcp = gather(div_lookup, _mm256_add_epi32(msb, off));
-                // k = (R * t * sign + (int)(1 << (14 + shift))) >> (15 + shift), in i64 lanes
-                let sgn = _mm256_cmpgt_epi32(zero, o32);
-                let round = _mm256_sllv_epi32(_mm256_set1_epi32(1 << 14), shift);
-                let n = _mm256_add_epi32(shift, _mm256_set1_epi32(15));
-                let k64 = |rcp: __m256i, t: __m256i, sg: __m256i, round: __m256i, n: __m256i| {
-                    let prod = _mm256_mul_epi32(rcp, t);
-                    let prod = _mm256_sub_epi64(_mm256_xor_si256(prod, sg), sg);
-                    let k = srav64(_mm256_add_epi64(prod, round), n);
-                    let k = _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, k), k);
-                    _mm256_blendv_epi8(k, kmax, _mm256_cmpgt_epi64(k, kmax))
-                };
-                let lo32 = _mm256_set1_epi64x(0xffff_ffff);
-                let k_even = k64(
-                    rcp,
-                    t32,
-                    _mm256_shuffle_epi32::<0xA0>(sgn),
-                    sext_even(round),
-                    _mm256_and_si256(n, lo32),
-                );
-                let k_odd = k64(
-                    _mm256_srli_epi64::<32>(rcp),
-                    _mm256_srli_epi64::<32>(t32),
-                    _mm256_shuffle_epi32::<0xF5>(sgn),
-                    sext_odd(round),
-                    _mm256_srli_epi64::<32>(n),
-                );
-                // rst = (k * o + 2^14) >> 15 (truncated to i32)
-                let rst_even =
-                    _mm256_srli_epi64::<15>(_mm256_add_epi64(_mm256_mul_epi32(k_even, o32), r14));
-                let rst_odd = _mm256_srli_epi64::<15>(_mm256_add_epi64(
-                    _mm256_mul_epi32(k_odd, _mm256_srli_epi64::<32>(o32)),
-                    r14,
-                ));
-                let rst = join_lo32(rst_even, rst_odd);
-                let kpos = _mm256_cmpgt_epi32(join_lo32(k_even, k_odd), zero);
-                let en = _mm256_and_si256(flag, kpos);
-                let pos = _mm256_and_si256(en, _mm256_cmpgt_epi32(o32, zero));
-                let neg = _mm256_and_si256(en, sgn);
-                // min/max(rst * egl, t) in f64, truncated (the result lies between 0 and t)
-                let half = |x: __m256i, hi: bool| {
-                    _mm256_cvtepi32_pd(if hi {
-                        _mm256_extracti128_si256::<1>(x)
-                    } else {
-                        _mm256_castsi256_si128(x)
-                    })
-                };
-                let mut mn = [_mm_setzero_si128(); 2];
-                let mut mx = [_mm_setzero_si128(); 2];
-                for q in 0..2 {
-                    let x = _mm256_mul_pd(half(rst, q == 1), g);
-                    let tt = half(t32, q == 1);
-                    mn[q] = _mm256_cvttpd_epi32(_mm256_min_pd(x, tt));
-                    mx[q] = _mm256_cvttpd_epi32(_mm256_max_pd(x, tt));
-                }
-                let rst = _mm256_blendv_epi8(rst, _mm256_set_m128i(mn[1], mn[0]), pos);
-                let rst = _mm256_blendv_epi8(rst, _mm256_set_m128i(mx[1], mx[0]), neg);
-                st8(&mut r[th], p, rst);
-                st8(&mut a[th], p, _mm256_sub_epi32(t32, rst));
+        for i in reg.top..reg.bottom {
+            let o = i * stride;
+            // SAFETY: `self` proves AVX2 support.
+            unsafe {
+                decouple123_row(
+                    rows(&rf.hvd, o, w),
+                    rows(&df.hvd, o, w),
+                    reg.left,
+                    reg.right,
+                    egl,
+                    cos1_sq,
+                    rows_mut(r, o, w),
+                    rows_mut(a, o, w),
+                )
             }
         }
     }
@@ -1049,6 +1200,50 @@ fn div30_16(d: __m256i, twice: bool) -> __m256i {
     _mm256_add_epi16(_mm256_add_epi16(base, hi), _mm256_srli_epi16::<15>(lo))
 }
 
+/// Scale-0 CSF of columns `j0..j1` (`>= 16`) of one row: `dst`, and `flt` and/or the
+/// orientation sum of `flt` as `i32` (`fsum`, the contrast-masking row sum).
+#[target_feature(enable = "avx2")]
+fn csf0_row(
+    src: [&[i16]; 3],
+    j0: usize,
+    j1: usize,
+    rfactor: [u16; 3],
+    dst: [&mut [i16]; 3],
+    mut flt: Option<[&mut [i16]; 3]>,
+    mut fsum: Option<&mut [i32]>,
+) {
+    const ROUND: [(i32, i32); 3] = [(16384, 15), (16384, 15), (65535, 17)];
+    let rf = rfactor.map(|r| _mm256_set1_epi32(r as i32));
+    let add = ROUND.map(|r| _mm256_set1_epi32(r.0));
+    let sh = ROUND.map(|r| _mm_cvtsi32_si128(r.1));
+    for j in block_starts(j0, j1, 16) {
+        let mut s0 = _mm256_setzero_si256();
+        let mut s1 = _mm256_setzero_si256();
+        for th in 0..3 {
+            let (x0, x1) = widen(ld16(src[th], j));
+            let f = |s: __m256i| {
+                _mm256_sra_epi32(
+                    _mm256_add_epi32(_mm256_mullo_epi32(s, rf[th]), add[th]),
+                    sh[th],
+                )
+            };
+            let d = trunc_pack_nat(f(x0), f(x1));
+            st16(dst[th], j, d);
+            let fl = div30_16(d, false);
+            if let Some(flt) = flt.as_mut() {
+                st16(flt[th], j, fl);
+            }
+            let (f0, f1) = widen(fl);
+            s0 = _mm256_add_epi32(s0, f0);
+            s1 = _mm256_add_epi32(s1, f1);
+        }
+        if let Some(fs) = fsum.as_mut() {
+            st8(fs, j, s0);
+            st8(fs, j + 8, s1);
+        }
+    }
+}
+
 impl Avx2 {
     /// [`scalar::csf_scale0`]. Falls back to the scalar kernel when the region is narrower
     /// than 16.
@@ -1067,37 +1262,19 @@ impl Avx2 {
         if reg.right - reg.left < 16 {
             return scalar::csf_scale0(src, stride, w, h, rfactor, dst, flt);
         }
-        // SAFETY: `self` proves AVX2 support.
-        unsafe { csf_scale0(src, stride, w, h, rfactor, dst, flt) }
-    }
-}
-
-#[target_feature(enable = "avx2")]
-fn csf_scale0(
-    src: &Hvd<i16>,
-    stride: usize,
-    w: usize,
-    h: usize,
-    rfactor: [u16; 3],
-    dst: &mut Hvd<i16>,
-    flt: &mut Hvd<i16>,
-) {
-    const ROUND: [(i32, i32); 3] = [(16384, 15), (16384, 15), (65535, 17)];
-    let reg = scalar::decouple_region(w, h);
-    for th in 0..3 {
-        let rf = _mm256_set1_epi32(rfactor[th] as i32);
-        let add = _mm256_set1_epi32(ROUND[th].0);
-        let sh = _mm_cvtsi32_si128(ROUND[th].1);
         for i in reg.top..reg.bottom {
-            for j in block_starts(reg.left, reg.right, 16) {
-                let p = i * stride + j;
-                let (s0, s1) = widen(ld16(&src[th], p));
-                let f = |s: __m256i| {
-                    _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(s, rf), add), sh)
-                };
-                let d = trunc_pack_nat(f(s0), f(s1));
-                st16(&mut dst[th], p, d);
-                st16(&mut flt[th], p, div30_16(d, false));
+            let o = i * stride;
+            // SAFETY: `self` proves AVX2 support.
+            unsafe {
+                csf0_row(
+                    rows(src, o, w),
+                    reg.left,
+                    reg.right,
+                    rfactor,
+                    rows_mut(dst, o, w),
+                    Some(rows_mut(flt, o, w)),
+                    None,
+                )
             }
         }
     }
@@ -1133,6 +1310,37 @@ fn mul_hi32(d: __m256i, m: __m256i) -> __m256i {
     )
 }
 
+/// Scale 1–3 CSF of columns `j0..j1` (`>= 8`) of one row: `dst`, and `flt` and/or the
+/// orientation sum of `flt` (`fsum`, wrapping).
+#[target_feature(enable = "avx2")]
+fn csf123_row(
+    src: [&[i32]; 3],
+    j0: usize,
+    j1: usize,
+    rfactor: [u32; 3],
+    dst: [&mut [i32]; 3],
+    mut flt: Option<[&mut [i32]; 3]>,
+    mut fsum: Option<&mut [i32]>,
+) {
+    let m30 = _mm256_set1_epi64x(143165577);
+    let rf = rfactor.map(|r| _mm256_set1_epi64x(r as i64));
+    for j in block_starts(j0, j1, 8) {
+        let mut s = _mm256_setzero_si256();
+        for th in 0..3 {
+            let d = weight8(ld8(src[th], j), rf[th]);
+            st8(dst[th], j, d);
+            let fl = mul_hi32(d, m30);
+            if let Some(flt) = flt.as_mut() {
+                st8(flt[th], j, fl);
+            }
+            s = _mm256_add_epi32(s, fl);
+        }
+        if let Some(fs) = fsum.as_mut() {
+            st8(fs, j, s);
+        }
+    }
+}
+
 impl Avx2 {
     /// [`scalar::csf_s123`]. Falls back to the scalar kernel when the region is narrower
     /// than 8.
@@ -1151,36 +1359,23 @@ impl Avx2 {
         if reg.right - reg.left < 8 {
             return scalar::csf_s123(src, stride, w, h, rfactor, dst, flt);
         }
-        // SAFETY: `self` proves AVX2 support.
-        unsafe { csf_s123(src, stride, w, h, rfactor, dst, flt) }
-    }
-}
-
-#[target_feature(enable = "avx2")]
-fn csf_s123(
-    src: &Hvd<i32>,
-    stride: usize,
-    w: usize,
-    h: usize,
-    rfactor: [u32; 3],
-    dst: &mut Hvd<i32>,
-    flt: &mut Hvd<i32>,
-) {
-    let reg = scalar::decouple_region(w, h);
-    let m30 = _mm256_set1_epi64x(143165577);
-    for th in 0..3 {
-        let rf = _mm256_set1_epi64x(rfactor[th] as i64);
         for i in reg.top..reg.bottom {
-            for j in block_starts(reg.left, reg.right, 8) {
-                let p = i * stride + j;
-                let d = weight8(ld8(&src[th], p), rf);
-                st8(&mut dst[th], p, d);
-                st8(&mut flt[th], p, mul_hi32(d, m30));
+            let o = i * stride;
+            // SAFETY: `self` proves AVX2 support.
+            unsafe {
+                csf123_row(
+                    rows(src, o, w),
+                    reg.left,
+                    reg.right,
+                    rfactor,
+                    rows_mut(dst, o, w),
+                    Some(rows_mut(flt, o, w)),
+                    None,
+                )
             }
         }
     }
 }
-
 // ---------------------------------------------------------------------------------------------
 // CSF denominator (reference only).
 
@@ -1409,79 +1604,84 @@ impl Cube {
     }
 }
 
-/// Sums of the three orientations of `flt` rows, cached for the three rows a CM row needs.
-struct RowSums<'a> {
-    rows: [usize; 3],
-    buf: &'a mut [i32],
-    w: usize,
+/// Shifts of [`scalar::cm_scale0`] for a `w` x `h` band.
+struct Cm0Shifts {
+    shift_cub: [u32; 3],
+    add_cub: [i64; 3],
+    shift_inner: u32,
+    add_inner: i64,
 }
 
-impl<'a> RowSums<'a> {
-    fn new(buf: &'a mut Vec<i32>, w: usize) -> RowSums<'a> {
-        buf.resize(5 * w, 0);
-        RowSums {
-            rows: [usize::MAX; 3],
-            buf,
-            w,
+impl Cm0Shifts {
+    fn new(w: usize, h: usize) -> Cm0Shifts {
+        let shift_cub_hv = ((w as f64).log2() - 4.0).ceil() as u32;
+        let shift_cub_d = ((w as f64).log2() - 3.0).ceil() as u32;
+        let shift_cub = [shift_cub_hv, shift_cub_hv, shift_cub_d];
+        let shift_inner = scalar::ceil_log2(h as f64) as u32;
+        Cm0Shifts {
+            shift_cub,
+            add_cub: shift_cub.map(|s| scalar::pow2_add(s) as i64),
+            shift_inner,
+            add_inner: scalar::pow2_add(shift_inner) as i64,
+        }
+    }
+
+    /// Adds one row's totals to the running sums.
+    fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
+        for t in 0..3 {
+            accum[t] =
+                accum[t].wrapping_add(inner[t].wrapping_add(self.add_inner) >> self.shift_inner);
+        }
+    }
+
+    /// The final value of [`scalar::cm_scale0`].
+    fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
+        const CONVERT: [u32; 3] = [52, 52, 57];
+        let f = [0, 1, 2].map(|t| {
+            let e = CONVERT[t]
+                .wrapping_sub(self.shift_cub[t])
+                .wrapping_sub(self.shift_inner);
+            (accum[t] as f64 / 2f64.powf(e as f64)) as f32
+        });
+        scalar::cube_root_sum(f, area, nw)
+    }
+}
+
+/// Vector constants of scale-0 contrast masking.
+struct Cm0 {
+    cube: [Cube; 3],
+    sub: [__m128i; 3],
+    rf: [__m256i; 3],
+}
+
+impl Cm0 {
+    #[target_feature(enable = "avx2")]
+    fn new(s: &Cm0Shifts, rfactor: [u16; 3]) -> Cm0 {
+        const SHIFT_SUB: [i32; 3] = [10, 10, 12];
+        const SQ: [(i64, u32); 3] = [(1 << 28, 29), (1 << 28, 29), (1 << 29, 30)];
+        Cm0 {
+            cube: [0, 1, 2].map(|t| Cube::new(SQ[t].0, SQ[t].1, s.add_cub[t], s.shift_cub[t])),
+            sub: SHIFT_SUB.map(|s| _mm_cvtsi32_si128(s)),
+            rf: rfactor.map(|r| _mm256_set1_epi32(r as i32)),
         }
     }
 }
 
-/// Runs the contrast-masking row loop shared by scale 0 and scales 1–3.
-///
-/// `rowsum(r, out)` fills `out[c]` (c in `lo..hi`) with the orientation sum of `flt` row `r`;
-/// `block(i, j, thr)` gets the thresholds of 8-lane groups at `j` (natural order) and returns
-/// nothing; it accumulates itself.
+/// `srow[c] = ru[c] + ri[c] + rd[c]` for `c` in `c0..c1` (`>= 8` wide).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn cm_rows<FR, FB>(
-    reg: scalar::Region,
-    h: usize,
-    w: usize,
-    scratch: &mut Vec<i32>,
-    n: usize,
-    mut rowsum: FR,
-    mut row_block: FB,
-) where
-    FR: FnMut(usize, &mut [i32]),
-    FB: FnMut(usize, usize, &[i32], &[i32]),
-{
-    let (lo, hi) = (reg.left - 1, reg.right + 1);
-    let mut rs = RowSums::new(scratch, w);
-    let _ = n;
-    for i in reg.top..reg.bottom {
-        let (up, dn) = scalar::neighbours(i, h);
-        // make sure rows up, i, dn are cached (slots 0..3; slot 3 = S row, 4 unused)
-        let mut slot = [0usize; 3];
-        for (k, r) in [up, i, dn].into_iter().enumerate() {
-            if let Some(s) = rs.rows.iter().position(|&x| x == r) {
-                slot[k] = s;
-                continue;
-            }
-            // evict a slot not holding up, i or dn
-            let s = (0..3)
-                .find(|&s| ![up, i, dn].contains(&rs.rows[s]))
-                .expect("three slots for three rows");
-            rs.rows[s] = r;
-            rowsum(r, &mut rs.buf[s * rs.w..(s + 1) * rs.w]);
-            slot[k] = s;
-        }
-        let (cached, srow) = rs.buf.split_at_mut(3 * rs.w);
-        let srow = &mut srow[..rs.w];
-        let row = |s: usize| &cached[s * rs.w..(s + 1) * rs.w];
-        let (ru, ri, rd) = (row(slot[0]), row(slot[1]), row(slot[2]));
-        for c in block_starts(lo, hi, 8) {
-            st8(
-                srow,
-                c,
-                _mm256_add_epi32(_mm256_add_epi32(ld8(ru, c), ld8(ri, c)), ld8(rd, c)),
-            );
-        }
-        row_block(i, 0, srow, ri);
+fn sum3_row(r3: [&[i32]; 3], c0: usize, c1: usize, srow: &mut [i32]) {
+    for c in block_starts(c0, c1, 8) {
+        let s = _mm256_add_epi32(
+            _mm256_add_epi32(ld8(r3[0], c), ld8(r3[1], c)),
+            ld8(r3[2], c),
+        );
+        st8(srow, c, s);
     }
 }
 
-/// `S[c-1] + S[c] + S[c+1] - R_i[c]` for 8 lanes at `c`.
+/// `S[c-1] + S[c] + S[c+1] - R_i[c]` for 8 lanes at `c`: the 3x3 neighbourhood sum of the
+/// three orientations' `flt` minus their centres.
 #[target_feature(enable = "avx2")]
 #[inline]
 fn ring8(srow: &[i32], ri: &[i32], c: usize) -> __m256i {
@@ -1490,6 +1690,182 @@ fn ring8(srow: &[i32], ri: &[i32], c: usize) -> __m256i {
         ld8(srow, c + 1),
     );
     _mm256_sub_epi32(s3, ld8(ri, c))
+}
+
+/// One row (columns `j0..j1`, `j0 >= 1`, `j1 < w`, `j1 - j0 >= 16`) of scale-0 contrast
+/// masking: per orientation the exact wrapping sum of the cubes. `r3` are the orientation sums
+/// of `flt` on rows up, i, down (columns `j0 - 1..=j1`); `srow` is scratch.
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn cm0_row(
+    k: &Cm0,
+    src: [&[i16]; 3],
+    dst: [&[i16]; 3],
+    r3: [&[i32]; 3],
+    srow: &mut [i32],
+    j0: usize,
+    j1: usize,
+) -> [i64; 3] {
+    sum3_row(r3, j0 - 1, j1 + 1, srow);
+    let zero = _mm256_setzero_si256();
+    let mut acc = [zero; 3];
+    let mut lanes = 0u64;
+    for j in block_starts(j0, j1, 16) {
+        let keep = widen(keep_mask16(skip_of(j, j0, 16)));
+        let centre = [
+            widen(div30_16(ld16(dst[0], j), true)),
+            widen(div30_16(ld16(dst[1], j), true)),
+            widen(div30_16(ld16(dst[2], j), true)),
+        ];
+        let s = [
+            widen(ld16(src[0], j)),
+            widen(ld16(src[1], j)),
+            widen(ld16(src[2], j)),
+        ];
+        for q in 0..2 {
+            let pick = |v: (__m256i, __m256i)| if q == 0 { v.0 } else { v.1 };
+            let c = j + 8 * q;
+            let cs = _mm256_add_epi32(
+                _mm256_add_epi32(pick(centre[0]), pick(centre[1])),
+                pick(centre[2]),
+            );
+            let thr = _mm256_add_epi32(ring8(srow, r3[1], c), cs);
+            for t in 0..3 {
+                let x = _mm256_abs_epi32(_mm256_mullo_epi32(pick(s[t]), k.rf[t]));
+                let x = _mm256_sub_epi32(x, _mm256_sll_epi32(thr, k.sub[t]));
+                let x = _mm256_and_si256(_mm256_max_epi32(x, zero), pick(keep));
+                acc[t] = k.cube[t].add(x, acc[t]);
+            }
+            lanes += 8;
+        }
+    }
+    [0, 1, 2].map(|t| k.cube[t].total(acc[t], lanes))
+}
+
+/// Shifts of [`scalar::cm_s123`] for a `w` x `h` band at `scale`.
+struct Cm123Shifts {
+    shift_cub: u32,
+    add_cub: i64,
+    shift_inner: u32,
+    add_inner: i64,
+    final_shift: f32,
+}
+
+impl Cm123Shifts {
+    fn new(w: usize, h: usize, scale: usize) -> Cm123Shifts {
+        let shift_cub = scalar::ceil_log2(w as f64) as u32;
+        let shift_inner = scalar::ceil_log2(h as f64) as u32;
+        const CONVERT: [u32; 3] = [45, 39, 36];
+        let e = CONVERT[scale - 1]
+            .wrapping_sub(shift_cub)
+            .wrapping_sub(shift_inner);
+        Cm123Shifts {
+            shift_cub,
+            add_cub: scalar::pow2_add(shift_cub) as i64,
+            shift_inner,
+            add_inner: scalar::pow2_add(shift_inner) as i64,
+            final_shift: 2f64.powf(e as f64) as f32,
+        }
+    }
+
+    fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
+        for t in 0..3 {
+            accum[t] =
+                accum[t].wrapping_add(inner[t].wrapping_add(self.add_inner) >> self.shift_inner);
+        }
+    }
+
+    /// The final value of [`scalar::cm_s123`].
+    fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
+        let f = accum.map(|a| a as f32 / self.final_shift);
+        scalar::cube_root_sum(f, area, nw)
+    }
+}
+
+/// Vector constants of scale 1–3 contrast masking.
+struct Cm123 {
+    cube: Cube,
+    rf: [__m256i; 3],
+    m15: __m256i,
+}
+
+impl Cm123 {
+    #[target_feature(enable = "avx2")]
+    fn new(s: &Cm123Shifts, rfactor: [u32; 3]) -> Cm123 {
+        Cm123 {
+            cube: Cube::new(1 << 29, 30, s.add_cub, s.shift_cub),
+            rf: rfactor.map(|r| _mm256_set1_epi64x(r as i64)),
+            m15: _mm256_set1_epi64x(286331153),
+        }
+    }
+}
+
+/// One row of scale 1–3 contrast masking (as [`cm0_row`]; `j1 - j0 >= 8`). With `weighted`,
+/// `src` already holds `weight_s123(src, rfactor)` (the CSF output of the same band).
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn cm123_row(
+    k: &Cm123,
+    src: [&[i32]; 3],
+    weighted: bool,
+    dst: [&[i32]; 3],
+    r3: [&[i32]; 3],
+    srow: &mut [i32],
+    j0: usize,
+    j1: usize,
+) -> [i64; 3] {
+    sum3_row(r3, j0 - 1, j1 + 1, srow);
+    let zero = _mm256_setzero_si256();
+    let mut acc = [zero; 3];
+    let mut lanes = 0u64;
+    for j in block_starts(j0, j1, 8) {
+        let keep = keep_mask8(skip_of(j, j0, 8));
+        let cs = _mm256_add_epi32(
+            _mm256_add_epi32(
+                mul_hi32(ld8(dst[0], j), k.m15),
+                mul_hi32(ld8(dst[1], j), k.m15),
+            ),
+            mul_hi32(ld8(dst[2], j), k.m15),
+        );
+        let thr = _mm256_add_epi32(ring8(srow, r3[1], j), cs);
+        for t in 0..3 {
+            let v = ld8(src[t], j);
+            let v = if weighted { v } else { weight8(v, k.rf[t]) };
+            let x = _mm256_sub_epi32(_mm256_abs_epi32(v), thr);
+            let x = _mm256_and_si256(_mm256_max_epi32(x, zero), keep);
+            acc[t] = k.cube.add(x, acc[t]);
+        }
+        lanes += 8;
+    }
+    [0, 1, 2].map(|t| k.cube.total(acc[t], lanes))
+}
+
+/// Orientation sums of `flt` for the three rows a contrast-masking row reads, computed once
+/// per row and kept while needed.
+struct RowCache<'a> {
+    ids: [usize; 3],
+    rows: [&'a mut [i32]; 3],
+}
+
+impl<'a> RowCache<'a> {
+    /// Makes sure rows `want` are cached (computing missing ones with `fill`) and returns
+    /// their slots.
+    fn get(&mut self, want: [usize; 3], mut fill: impl FnMut(usize, &mut [i32])) -> [usize; 3] {
+        let mut slot = [0usize; 3];
+        for (k, r) in want.into_iter().enumerate() {
+            if let Some(s) = self.ids.iter().position(|&x| x == r) {
+                slot[k] = s;
+                continue;
+            }
+            let s = (0..3)
+                .find(|&s| !want.contains(&self.ids[s]))
+                .expect("three slots for three rows");
+            self.ids[s] = r;
+            fill(r, self.rows[s]);
+            slot[k] = s;
+        }
+        slot
+    }
 }
 
 impl Avx2 {
@@ -1531,72 +1907,39 @@ fn cm_scale0(
     scratch: &mut Vec<i32>,
 ) -> f32 {
     let reg = scalar::cm_region(w, h);
-    let shift_cub_hv = ((w as f64).log2() - 4.0).ceil() as u32;
-    let shift_cub_d = ((w as f64).log2() - 3.0).ceil() as u32;
-    let shift_cub = [shift_cub_hv, shift_cub_hv, shift_cub_d];
-    let add_cub = shift_cub.map(|s| scalar::pow2_add(s) as i64);
-    let shift_inner = scalar::ceil_log2(h as f64) as u32;
-    let add_inner = scalar::pow2_add(shift_inner) as i64;
-    const SHIFT_SUB: [i32; 3] = [10, 10, 12];
-    const SQ: [(i64, u32); 3] = [(1 << 28, 29), (1 << 28, 29), (1 << 29, 30)];
-    let cube = [0, 1, 2].map(|t| Cube::new(SQ[t].0, SQ[t].1, add_cub[t], shift_cub[t]));
-    let sub = SHIFT_SUB.map(|s| _mm_cvtsi32_si128(s));
-    let rf = rfactor.map(|r| _mm256_set1_epi32(r as i32));
-    let zero = _mm256_setzero_si256();
-
+    let sh = Cm0Shifts::new(w, h);
+    let k = Cm0::new(&sh, rfactor);
+    scratch.resize(4 * w, 0);
+    let [c0, c1, c2, srow] = split_rows::<_, 4>(scratch, w);
+    let mut cache = RowCache {
+        ids: [usize::MAX; 3],
+        rows: [c0, c1, c2],
+    };
+    let (f0, f1) = (reg.left - 1, reg.right + 1);
     let mut accum = [0i64; 3];
-    cm_rows(
-        reg,
-        h,
-        w,
-        scratch,
-        16,
-        |r, out| {
-            for c in block_starts(reg.left - 1, reg.right + 1, 8) {
+    for i in reg.top..reg.bottom {
+        let (up, dn) = scalar::neighbours(i, h);
+        let slot = cache.get([up, i, dn], |r, out| {
+            for c in block_starts(f0, f1, 8) {
                 let p = r * stride + c;
                 let f = |t: usize| _mm256_cvtepi16_epi32(ld8h(&csf_flt[t], p));
                 st8(out, c, _mm256_add_epi32(_mm256_add_epi32(f(0), f(1)), f(2)));
             }
-        },
-        |i, _, srow, ri| {
-            let mut acc = [zero; 3];
-            let mut lanes = 0u64;
-            for j in block_starts(reg.left, reg.right, 16) {
-                let p = i * stride + j;
-                let keep = widen(keep_mask16(skip_of(j, reg.left, 16)));
-                let centre = [0, 1, 2].map(|t| widen(div30_16(ld16(&csf_dst[t], p), true)));
-                let s = [0, 1, 2].map(|t| widen(ld16(&src[t], p)));
-                for q in 0..2 {
-                    let pick = |v: (__m256i, __m256i)| if q == 0 { v.0 } else { v.1 };
-                    let c = j + 8 * q;
-                    let cs = _mm256_add_epi32(
-                        _mm256_add_epi32(pick(centre[0]), pick(centre[1])),
-                        pick(centre[2]),
-                    );
-                    let thr = _mm256_add_epi32(ring8(srow, ri, c), cs);
-                    for t in 0..3 {
-                        let x = _mm256_abs_epi32(_mm256_mullo_epi32(pick(s[t]), rf[t]));
-                        let x = _mm256_sub_epi32(x, _mm256_sll_epi32(thr, sub[t]));
-                        let x = _mm256_and_si256(_mm256_max_epi32(x, zero), pick(keep));
-                        acc[t] = cube[t].add(x, acc[t]);
-                    }
-                }
-                lanes += 16;
-            }
-            for t in 0..3 {
-                let inner = cube[t].total(acc[t], lanes);
-                accum[t] = accum[t].wrapping_add(inner.wrapping_add(add_inner) >> shift_inner);
-            }
-        },
-    );
-    const CONVERT: [u32; 3] = [52, 52, 57];
-    let f = [0, 1, 2].map(|t| {
-        let e = CONVERT[t]
-            .wrapping_sub(shift_cub[t])
-            .wrapping_sub(shift_inner);
-        (accum[t] as f64 / 2f64.powf(e as f64)) as f32
-    });
-    scalar::cube_root_sum(f, reg.area(), nw)
+        });
+        let r3 = slot.map(|s| &*cache.rows[s]);
+        let o = i * stride;
+        let inner = cm0_row(
+            &k,
+            rows(src, o, w),
+            rows(csf_dst, o, w),
+            r3,
+            srow,
+            reg.left,
+            reg.right,
+        );
+        sh.add_row(&mut accum, inner);
+    }
+    sh.finish(accum, reg.area(), nw)
 }
 
 impl Avx2 {
@@ -1644,29 +1987,20 @@ fn cm_s123(
     scratch: &mut Vec<i32>,
 ) -> f32 {
     let reg = scalar::cm_region(w, h);
-    let shift_cub = scalar::ceil_log2(w as f64) as u32;
-    let add_cub = scalar::pow2_add(shift_cub) as i64;
-    let shift_inner = scalar::ceil_log2(h as f64) as u32;
-    let add_inner = scalar::pow2_add(shift_inner) as i64;
-    const CONVERT: [u32; 3] = [45, 39, 36];
-    let e = CONVERT[scale - 1]
-        .wrapping_sub(shift_cub)
-        .wrapping_sub(shift_inner);
-    let final_shift = 2f64.powf(e as f64) as f32;
-    let cube = Cube::new(1 << 29, 30, add_cub, shift_cub);
-    let rf = rfactor.map(|r| _mm256_set1_epi64x(r as i64));
-    let m15 = _mm256_set1_epi64x(286331153);
-    let zero = _mm256_setzero_si256();
-
+    let sh = Cm123Shifts::new(w, h, scale);
+    let k = Cm123::new(&sh, rfactor);
+    scratch.resize(4 * w, 0);
+    let [c0, c1, c2, srow] = split_rows::<_, 4>(scratch, w);
+    let mut cache = RowCache {
+        ids: [usize::MAX; 3],
+        rows: [c0, c1, c2],
+    };
+    let (f0, f1) = (reg.left - 1, reg.right + 1);
     let mut accum = [0i64; 3];
-    cm_rows(
-        reg,
-        h,
-        w,
-        scratch,
-        8,
-        |r, out| {
-            for c in block_starts(reg.left - 1, reg.right + 1, 8) {
+    for i in reg.top..reg.bottom {
+        let (up, dn) = scalar::neighbours(i, h);
+        let slot = cache.get([up, i, dn], |r, out| {
+            for c in block_starts(f0, f1, 8) {
                 let p = r * stride + c;
                 let s = _mm256_add_epi32(
                     _mm256_add_epi32(ld8(&csf_flt[0], p), ld8(&csf_flt[1], p)),
@@ -1674,35 +2008,359 @@ fn cm_s123(
                 );
                 st8(out, c, s);
             }
-        },
-        |i, _, srow, ri| {
-            let mut acc = [zero; 3];
-            let mut lanes = 0u64;
-            for j in block_starts(reg.left, reg.right, 8) {
-                let p = i * stride + j;
-                let keep = keep_mask8(skip_of(j, reg.left, 8));
-                let cs = _mm256_add_epi32(
-                    _mm256_add_epi32(
-                        mul_hi32(ld8(&csf_dst[0], p), m15),
-                        mul_hi32(ld8(&csf_dst[1], p), m15),
-                    ),
-                    mul_hi32(ld8(&csf_dst[2], p), m15),
+        });
+        let r3 = slot.map(|s| &*cache.rows[s]);
+        let o = i * stride;
+        let inner = cm123_row(
+            &k,
+            rows(src, o, w),
+            false,
+            rows(csf_dst, o, w),
+            r3,
+            srow,
+            reg.left,
+            reg.right,
+        );
+        sh.add_row(&mut accum, inner);
+    }
+    sh.finish(accum, reg.area(), nw)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fused decouple + CSF + contrast masking of one scale, streamed row by row.
+//
+// Row y of the decoupled bands (r, a), their CSF outputs and the orientation sums of the CSF
+// `flt` live in a ring of three slots; contrast-masking row i runs once row i + 1 exists. Only
+// the rows and columns the masking reads are computed (the contrast-masking region plus one
+// on each side), which lie inside the decoupling region whenever the masking region does not
+// touch the band's border (otherwise the caller composes the separate kernels).
+
+/// Whether the fused stage applies to a `w` x `h` band with vector blocks of `lanes`.
+fn fused_ok(w: usize, h: usize, lanes: usize) -> bool {
+    let reg = scalar::cm_region(w, h);
+    reg.top >= 1
+        && reg.bottom < h
+        && reg.left >= 1
+        && reg.right < w
+        && reg.right - reg.left >= lanes
+}
+
+/// The ring slot of row `y`.
+fn slot(y: usize) -> usize {
+    y % 3
+}
+
+impl Avx2 {
+    /// Scale 0 after the DWTs: decoupling, CSF and contrast masking fused; returns
+    /// `(num, aim)` as the scalar kernels compose them (`aim` = 0 when `skip_aim`), or `None`
+    /// when the band is too small for the fused path.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stage_scale0(
+        self,
+        rf: &Bands<i16>,
+        df: &Bands<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        egl: f64,
+        cos1_sq: f32,
+        div_lookup: &[i32],
+        rfactor: [u16; 3],
+        nw: f64,
+        skip_aim: bool,
+        ring16: &mut Vec<i16>,
+        ring32: &mut Vec<i32>,
+    ) -> Option<(f32, f32)> {
+        if !fused_ok(w, h, 16) {
+            return None;
+        }
+        // SAFETY: `self` proves AVX2 support.
+        Some(unsafe {
+            stage_scale0(
+                rf, df, stride, w, h, egl, cos1_sq, div_lookup, rfactor, nw, skip_aim, ring16,
+                ring32,
+            )
+        })
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn stage_scale0(
+    rf: &Bands<i16>,
+    df: &Bands<i16>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    egl: f64,
+    cos1_sq: f32,
+    div_lookup: &[i32],
+    rfactor: [u16; 3],
+    nw: f64,
+    skip_aim: bool,
+    ring16: &mut Vec<i16>,
+    ring32: &mut Vec<i32>,
+) -> (f32, f32) {
+    let reg = scalar::cm_region(w, h);
+    let (j0, j1) = (reg.left - 1, reg.right + 1);
+    let sh = Cm0Shifts::new(w, h);
+    let k = Cm0::new(&sh, rfactor);
+    // per slot: r (3), a (3), csf(a).dst (3), csf(r).dst (3); sums of csf(a).flt, csf(r).flt
+    ring16.resize(36 * w, 0);
+    ring32.resize(7 * w, 0);
+    let mut it16 = ring16.chunks_exact_mut(w);
+    let mut ring: [[&mut [i16]; 12]; 3] =
+        std::array::from_fn(|_| std::array::from_fn(|_| it16.next().expect("36 rows")));
+    let (sums, srow) = ring32.split_at_mut(6 * w);
+    let mut it32 = sums.chunks_exact_mut(w);
+    let mut fsum: [[&mut [i32]; 2]; 3] =
+        std::array::from_fn(|_| std::array::from_fn(|_| it32.next().expect("6 rows")));
+    let srow = &mut srow[..w];
+    let (mut acc_dlm, mut acc_aim) = ([0i64; 3], [0i64; 3]);
+    for y in reg.top - 1..=reg.bottom {
+        {
+            let o = y * stride;
+            let [r0, r1, r2, a0, a1, a2, da0, da1, da2, dr0, dr1, dr2] = &mut ring[slot(y)];
+            let [fa, fr] = &mut fsum[slot(y)];
+            decouple0_row(
+                rows(&rf.hvd, o, w),
+                rows(&df.hvd, o, w),
+                j0,
+                j1,
+                egl,
+                cos1_sq,
+                div_lookup,
+                [&mut **r0, &mut **r1, &mut **r2],
+                [&mut **a0, &mut **a1, &mut **a2],
+            );
+            csf0_row(
+                [&**a0, &**a1, &**a2],
+                j0,
+                j1,
+                rfactor,
+                [&mut **da0, &mut **da1, &mut **da2],
+                None,
+                Some(&mut **fa),
+            );
+            if !skip_aim {
+                csf0_row(
+                    [&**r0, &**r1, &**r2],
+                    j0,
+                    j1,
+                    rfactor,
+                    [&mut **dr0, &mut **dr1, &mut **dr2],
+                    None,
+                    Some(&mut **fr),
                 );
-                let thr = _mm256_add_epi32(ring8(srow, ri, j), cs);
-                for t in 0..3 {
-                    let x = _mm256_abs_epi32(weight8(ld8(&src[t], p), rf[t]));
-                    let x = _mm256_sub_epi32(x, thr);
-                    let x = _mm256_and_si256(_mm256_max_epi32(x, zero), keep);
-                    acc[t] = cube.add(x, acc[t]);
-                }
-                lanes += 8;
             }
-            for t in 0..3 {
-                let inner = cube.total(acc[t], lanes);
-                accum[t] = accum[t].wrapping_add(inner.wrapping_add(add_inner) >> shift_inner);
+        }
+        if y <= reg.top {
+            continue;
+        }
+        let i = y - 1;
+        let (su, si, sd) = (slot(i - 1), slot(i), slot(i + 1));
+        let row = |s: usize, p: usize| &*ring[s][p];
+        let sum = |s: usize, which: usize| &*fsum[s][which];
+        // DLM: restored part masked by the additive part's CSF
+        let inner = cm0_row(
+            &k,
+            [row(si, 0), row(si, 1), row(si, 2)],
+            [row(si, 6), row(si, 7), row(si, 8)],
+            [sum(su, 0), sum(si, 0), sum(sd, 0)],
+            srow,
+            reg.left,
+            reg.right,
+        );
+        sh.add_row(&mut acc_dlm, inner);
+        if !skip_aim {
+            // AIM: additive part masked by the restored part's CSF
+            let inner = cm0_row(
+                &k,
+                [row(si, 3), row(si, 4), row(si, 5)],
+                [row(si, 9), row(si, 10), row(si, 11)],
+                [sum(su, 1), sum(si, 1), sum(sd, 1)],
+                srow,
+                reg.left,
+                reg.right,
+            );
+            sh.add_row(&mut acc_aim, inner);
+        }
+    }
+    let area = reg.area();
+    let aim = if skip_aim {
+        0.0
+    } else {
+        sh.finish(acc_aim, area, 0.0)
+    };
+    (sh.finish(acc_dlm, area, nw), aim)
+}
+
+impl Avx2 {
+    /// Scales 1–3 after the DWTs, fused like [`Avx2::stage_scale0`] (the reciprocal table's
+    /// values come from [`recip30`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn stage_s123(
+        self,
+        rf: &Bands<i32>,
+        df: &Bands<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        scale: usize,
+        egl: f64,
+        cos1_sq: f32,
+        rfactor: [u32; 3],
+        nw: f64,
+        skip_aim: bool,
+        ring32: &mut Vec<i32>,
+    ) -> Option<(f32, f32)> {
+        if !fused_ok(w, h, 8) {
+            return None;
+        }
+        // SAFETY: `self` proves AVX2 support.
+        Some(unsafe {
+            stage_s123(
+                rf, df, stride, w, h, scale, egl, cos1_sq, rfactor, nw, skip_aim, ring32,
+            )
+        })
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn stage_s123(
+    rf: &Bands<i32>,
+    df: &Bands<i32>,
+    stride: usize,
+    w: usize,
+    h: usize,
+    scale: usize,
+    egl: f64,
+    cos1_sq: f32,
+    rfactor: [u32; 3],
+    nw: f64,
+    skip_aim: bool,
+    ring32: &mut Vec<i32>,
+) -> (f32, f32) {
+    let reg = scalar::cm_region(w, h);
+    let (j0, j1) = (reg.left - 1, reg.right + 1);
+    let sh = Cm123Shifts::new(w, h, scale);
+    let k = Cm123::new(&sh, rfactor);
+    // per slot: r (3), a (3), csf(a).dst (3), csf(r).dst (3), sums of csf(a).flt, csf(r).flt
+    ring32.resize(43 * w, 0);
+    let (slots, srow) = ring32.split_at_mut(42 * w);
+    let mut it = slots.chunks_exact_mut(w);
+    let mut ring: [[&mut [i32]; 14]; 3] =
+        std::array::from_fn(|_| std::array::from_fn(|_| it.next().expect("42 rows")));
+    let srow = &mut srow[..w];
+    let (mut acc_dlm, mut acc_aim) = ([0i64; 3], [0i64; 3]);
+    for y in reg.top - 1..=reg.bottom {
+        {
+            let o = y * stride;
+            let [r0, r1, r2, a0, a1, a2, da0, da1, da2, dr0, dr1, dr2, fa, fr] = &mut ring[slot(y)];
+            decouple123_row(
+                rows(&rf.hvd, o, w),
+                rows(&df.hvd, o, w),
+                j0,
+                j1,
+                egl,
+                cos1_sq,
+                [&mut **r0, &mut **r1, &mut **r2],
+                [&mut **a0, &mut **a1, &mut **a2],
+            );
+            csf123_row(
+                [&**a0, &**a1, &**a2],
+                j0,
+                j1,
+                rfactor,
+                [&mut **da0, &mut **da1, &mut **da2],
+                None,
+                Some(&mut **fa),
+            );
+            if !skip_aim {
+                csf123_row(
+                    [&**r0, &**r1, &**r2],
+                    j0,
+                    j1,
+                    rfactor,
+                    [&mut **dr0, &mut **dr1, &mut **dr2],
+                    None,
+                    Some(&mut **fr),
+                );
             }
-        },
-    );
-    let f = accum.map(|a| a as f32 / final_shift);
-    scalar::cube_root_sum(f, reg.area(), nw)
+        }
+        if y <= reg.top {
+            continue;
+        }
+        let i = y - 1;
+        let (su, si, sd) = (slot(i - 1), slot(i), slot(i + 1));
+        let row = |s: usize, p: usize| &*ring[s][p];
+        // DLM: x = |weight(r)|, which is csf(r).dst when AIM computed it
+        let (src, weighted) = if skip_aim {
+            ([row(si, 0), row(si, 1), row(si, 2)], false)
+        } else {
+            ([row(si, 9), row(si, 10), row(si, 11)], true)
+        };
+        let inner = cm123_row(
+            &k,
+            src,
+            weighted,
+            [row(si, 6), row(si, 7), row(si, 8)],
+            [row(su, 12), row(si, 12), row(sd, 12)],
+            srow,
+            reg.left,
+            reg.right,
+        );
+        sh.add_row(&mut acc_dlm, inner);
+        if !skip_aim {
+            // AIM: x = |weight(a)| = |csf(a).dst|
+            let inner = cm123_row(
+                &k,
+                [row(si, 6), row(si, 7), row(si, 8)],
+                true,
+                [row(si, 9), row(si, 10), row(si, 11)],
+                [row(su, 13), row(si, 13), row(sd, 13)],
+                srow,
+                reg.left,
+                reg.right,
+            );
+            sh.add_row(&mut acc_aim, inner);
+        }
+    }
+    let area = reg.area();
+    let aim = if skip_aim {
+        0.0
+    } else {
+        sh.finish(acc_aim, area, 0.0)
+    };
+    (sh.finish(acc_dlm, area, nw), aim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `recip30` equals libvmaf's reciprocal table on its whole domain.
+    #[test]
+    fn recip30_matches_div_lookup() {
+        let Some(_) = Avx2::new() else {
+            eprintln!("no AVX2: skipped");
+            return;
+        };
+        let table = super::super::tables::div_lookup();
+        let mut got = [0i32; 8];
+        for base in (0..=32768).step_by(8) {
+            let m: [i32; 8] = std::array::from_fn(|l| (base + l as i32).min(32768));
+            // SAFETY: AVX2 checked above.
+            unsafe { recip30_to(&m, &mut got) };
+            for l in 0..8 {
+                assert_eq!(got[l], table[(m[l] + 32768) as usize], "m = {}", m[l]);
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn recip30_to(m: &[i32; 8], out: &mut [i32; 8]) {
+        st8(out, 0, recip30(ld8(m, 0)));
+    }
 }

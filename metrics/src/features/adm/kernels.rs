@@ -26,15 +26,48 @@ pub enum BandSrc<'a> {
     I32(&'a [i32]),
 }
 
-/// Scratch rows and buffers shared by the kernels, sized once for a frame width.
+/// Scratch rows and buffers shared by the kernels, sized once for a frame width (the larger
+/// ones are allocated on first use and kept).
 #[derive(Debug, Clone)]
 pub struct Scratch {
     /// Four `i16` rows of `width + 3` (DWT intermediate rows, padded for the SIMD passes).
     pub tmp16: [Vec<i16>; 4],
     /// Two `i32` rows of `width` (scalar scale 1–3 DWT).
     pub tmp32: [Vec<i32>; 2],
-    /// Contrast-masking row sums (resized on first use).
+    /// Contrast-masking row sums.
     pub cm: Vec<i32>,
+    /// Row rings of the fused stages.
+    pub ring16: Vec<i16>,
+    /// Row rings of the fused stages.
+    pub ring32: Vec<i32>,
+    /// Whole-band planes of the composed (unfused) stages.
+    planes16: Option<Box<StagePlanes<i16>>>,
+    /// Whole-band planes of the composed (unfused) stages.
+    planes32: Option<Box<StagePlanes<i32>>>,
+}
+
+/// Decoupled bands and CSF outputs of one scale.
+#[derive(Debug, Clone)]
+struct StagePlanes<T> {
+    r: Hvd<T>,
+    a: Hvd<T>,
+    dst: Hvd<T>,
+    flt: Hvd<T>,
+}
+
+impl<T: Copy + Default> StagePlanes<T> {
+    /// Planes of at least `len` samples, reusing `old` when it is large enough.
+    fn get(old: &mut Option<Box<StagePlanes<T>>>, len: usize) -> &mut StagePlanes<T> {
+        if old.as_ref().is_none_or(|p| p.r[0].len() < len) {
+            *old = Some(Box::new(StagePlanes {
+                r: scalar::hvd(len),
+                a: scalar::hvd(len),
+                dst: scalar::hvd(len),
+                flt: scalar::hvd(len),
+            }));
+        }
+        old.as_mut().expect("just set")
+    }
 }
 
 impl Scratch {
@@ -46,8 +79,29 @@ impl Scratch {
             tmp16: [r16(), r16(), r16(), r16()],
             tmp32: [r32(), r32()],
             cm: Vec::new(),
+            ring16: Vec::new(),
+            ring32: Vec::new(),
+            planes16: None,
+            planes32: None,
         }
     }
+}
+
+/// Parameters of one scale's pair stage (decoupling, CSF weighting, contrast masking).
+#[derive(Debug, Clone, Copy)]
+pub struct StageParams<'a, W> {
+    /// Enhancement gain limit.
+    pub egl: f64,
+    /// `f32(cos(1 degree)^2)`.
+    pub cos1_sq: f32,
+    /// The reciprocal table ([`super::tables::div_lookup`]).
+    pub div_lookup: &'a [i32],
+    /// CSF weights of the scale.
+    pub rfactor: W,
+    /// Noise weight of the DLM masking (AIM uses 0).
+    pub nw: f64,
+    /// Leave AIM out (it is then 0).
+    pub skip_aim: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -355,5 +409,138 @@ impl AdmKernels {
                 scalar::cm_s123(src, csf_dst, csf_flt, stride, w, h, scale, rfactor, nw)
             }
         }
+    }
+
+    /// Scale 0 after the DWTs: decoupling, CSF weighting of the additive part and DLM contrast
+    /// masking, then (unless `skip_aim`) CSF of the restored part and AIM masking. Returns
+    /// `(num, aim)`, exactly as [`scalar::decouple_scale0`], [`scalar::csf_scale0`] and
+    /// [`scalar::cm_scale0`] composed give them. SIMD levels run it fused row by row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stage_scale0(
+        &self,
+        rf: &Bands<i16>,
+        df: &Bands<i16>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        p: &StageParams<'_, [u16; 3]>,
+        scratch: &mut Scratch,
+    ) -> (f32, f32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let fused = match self.imp {
+                Imp::Avx2(t) => t.stage_scale0(
+                    rf,
+                    df,
+                    stride,
+                    w,
+                    h,
+                    p.egl,
+                    p.cos1_sq,
+                    p.div_lookup,
+                    p.rfactor,
+                    p.nw,
+                    p.skip_aim,
+                    &mut scratch.ring16,
+                    &mut scratch.ring32,
+                ),
+                Imp::Scalar => None,
+            };
+            if let Some(x) = fused {
+                return x;
+            }
+        }
+        let mut planes = scratch.planes16.take();
+        let pl = StagePlanes::get(&mut planes, stride * h);
+        self.decouple_scale0(
+            rf,
+            df,
+            stride,
+            w,
+            h,
+            p.egl,
+            p.cos1_sq,
+            p.div_lookup,
+            &mut pl.r,
+            &mut pl.a,
+        );
+        self.csf_scale0(&pl.a, stride, w, h, p.rfactor, &mut pl.dst, &mut pl.flt);
+        let num = self.cm_scale0(
+            &pl.r, &pl.dst, &pl.flt, stride, w, h, p.rfactor, p.nw, scratch,
+        );
+        let mut aim = 0.0;
+        if !p.skip_aim {
+            self.csf_scale0(&pl.r, stride, w, h, p.rfactor, &mut pl.dst, &mut pl.flt);
+            aim = self.cm_scale0(
+                &pl.a, &pl.dst, &pl.flt, stride, w, h, p.rfactor, 0.0, scratch,
+            );
+        }
+        scratch.planes16 = planes;
+        (num, aim)
+    }
+
+    /// Scales 1–3 after the DWTs, as [`AdmKernels::stage_scale0`] with the scale 1–3 kernels.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stage_s123(
+        &self,
+        rf: &Bands<i32>,
+        df: &Bands<i32>,
+        stride: usize,
+        w: usize,
+        h: usize,
+        scale: usize,
+        p: &StageParams<'_, [u32; 3]>,
+        scratch: &mut Scratch,
+    ) -> (f32, f32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let fused = match self.imp {
+                Imp::Avx2(t) => t.stage_s123(
+                    rf,
+                    df,
+                    stride,
+                    w,
+                    h,
+                    scale,
+                    p.egl,
+                    p.cos1_sq,
+                    p.rfactor,
+                    p.nw,
+                    p.skip_aim,
+                    &mut scratch.ring32,
+                ),
+                Imp::Scalar => None,
+            };
+            if let Some(x) = fused {
+                return x;
+            }
+        }
+        let mut planes = scratch.planes32.take();
+        let pl = StagePlanes::get(&mut planes, stride * h);
+        self.decouple_s123(
+            rf,
+            df,
+            stride,
+            w,
+            h,
+            p.egl,
+            p.cos1_sq,
+            p.div_lookup,
+            &mut pl.r,
+            &mut pl.a,
+        );
+        self.csf_s123(&pl.a, stride, w, h, p.rfactor, &mut pl.dst, &mut pl.flt);
+        let num = self.cm_s123(
+            &pl.r, &pl.dst, &pl.flt, stride, w, h, scale, p.rfactor, p.nw, scratch,
+        );
+        let mut aim = 0.0;
+        if !p.skip_aim {
+            self.csf_s123(&pl.r, stride, w, h, p.rfactor, &mut pl.dst, &mut pl.flt);
+            aim = self.cm_s123(
+                &pl.a, &pl.dst, &pl.flt, stride, w, h, scale, p.rfactor, 0.0, scratch,
+            );
+        }
+        scratch.planes32 = planes;
+        (num, aim)
     }
 }

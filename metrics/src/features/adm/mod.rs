@@ -45,8 +45,8 @@ pub mod scalar;
 pub mod tables;
 
 use csf::{CsfMode, CsfParams};
-use kernels::{AdmKernels, BandSrc, Scratch, Src};
-use scalar::{Bands, Hvd};
+use kernels::{AdmKernels, BandSrc, Scratch, Src, StageParams};
+use scalar::Bands;
 
 /// Smallest frame width and height accepted (every scale keeps >= 3 samples per line).
 pub const MIN_SIZE: usize = 33;
@@ -254,14 +254,6 @@ struct Buffers {
     dis0: Bands<i16>,
     /// Scales 1..=3 (index scale - 1).
     dis_s: [Bands<i32>; 3],
-    r16: Hvd<i16>,
-    a16: Hvd<i16>,
-    dst16: Hvd<i16>,
-    flt16: Hvd<i16>,
-    r32: Hvd<i32>,
-    a32: Hvd<i32>,
-    dst32: Hvd<i32>,
-    flt32: Hvd<i32>,
 }
 
 /// The immutable part of an instance: configuration, geometry, weights, tables, kernels.
@@ -387,14 +379,6 @@ pub fn create_at(
         scratch: Scratch::new(w),
         dis0: Bands::new(n0),
         dis_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
-        r16: scalar::hvd(n0),
-        a16: scalar::hvd(n0),
-        dst16: scalar::hvd(n0),
-        flt16: scalar::hvd(n0),
-        r32: scalar::hvd(n(1)),
-        a32: scalar::hvd(n(1)),
-        dst32: scalar::hvd(n(1)),
-        flt32: scalar::hvd(n(1)),
     };
 
     let reference = AdmReference {
@@ -522,90 +506,36 @@ impl Core {
         self.dwt_all(plane, &mut b.scratch, &mut b.dis0, &mut b.dis_s);
         if !cfg.skip_scale0 {
             let (w, h) = (self.scales[0].w, self.scales[0].h);
-            let rfac = self.weights.rf0;
-            k.decouple_scale0(
-                &rf.ref0,
-                &b.dis0,
-                w,
-                w,
-                h,
-                cfg.egl,
-                self.cos1_sq,
-                &self.div_lookup,
-                &mut b.r16,
-                &mut b.a16,
-            );
-            k.csf_scale0(&b.a16, w, w, h, rfac, &mut b.dst16, &mut b.flt16);
-            sc.num[0] = k.cm_scale0(
-                &b.r16,
-                &b.dst16,
-                &b.flt16,
-                w,
-                w,
-                h,
-                rfac,
-                cfg.noise_weight,
-                &mut b.scratch,
-            );
-            if !cfg.skip_aim {
-                k.csf_scale0(&b.r16, w, w, h, rfac, &mut b.dst16, &mut b.flt16);
-                sc.aim[0] = k.cm_scale0(
-                    &b.a16,
-                    &b.dst16,
-                    &b.flt16,
-                    w,
-                    w,
-                    h,
-                    rfac,
-                    0.0,
-                    &mut b.scratch,
-                );
-            }
+            let p = StageParams {
+                egl: cfg.egl,
+                cos1_sq: self.cos1_sq,
+                div_lookup: &self.div_lookup,
+                rfactor: self.weights.rf0,
+                nw: cfg.noise_weight,
+                skip_aim: cfg.skip_aim,
+            };
+            (sc.num[0], sc.aim[0]) = k.stage_scale0(&rf.ref0, &b.dis0, w, w, h, &p, &mut b.scratch);
         }
         for scale in 1..4 {
             let (w, h) = (self.scales[scale].w, self.scales[scale].h);
-            let rfac = self.weights.rf[scale - 1];
-            let (rb, db) = (&rf.ref_s[scale - 1], &b.dis_s[scale - 1]);
-            k.decouple_s123(
-                rb,
-                db,
-                w,
-                w,
-                h,
-                cfg.egl,
-                self.cos1_sq,
-                &self.div_lookup,
-                &mut b.r32,
-                &mut b.a32,
-            );
-            k.csf_s123(&b.a32, w, w, h, rfac, &mut b.dst32, &mut b.flt32);
-            sc.num[scale] = k.cm_s123(
-                &b.r32,
-                &b.dst32,
-                &b.flt32,
+            let p = StageParams {
+                egl: cfg.egl,
+                cos1_sq: self.cos1_sq,
+                div_lookup: &self.div_lookup,
+                rfactor: self.weights.rf[scale - 1],
+                nw: cfg.noise_weight,
+                skip_aim: cfg.skip_aim,
+            };
+            (sc.num[scale], sc.aim[scale]) = k.stage_s123(
+                &rf.ref_s[scale - 1],
+                &b.dis_s[scale - 1],
                 w,
                 w,
                 h,
                 scale,
-                rfac,
-                cfg.noise_weight,
+                &p,
                 &mut b.scratch,
             );
-            if !cfg.skip_aim {
-                k.csf_s123(&b.r32, w, w, h, rfac, &mut b.dst32, &mut b.flt32);
-                sc.aim[scale] = k.cm_s123(
-                    &b.a32,
-                    &b.dst32,
-                    &b.flt32,
-                    w,
-                    w,
-                    h,
-                    scale,
-                    rfac,
-                    0.0,
-                    &mut b.scratch,
-                );
-            }
         }
         sc
     }
