@@ -416,28 +416,7 @@ fn dwt_scale0(
                 .wrapping_add(32768 * DWT_LO_SUM),
         };
         let k_lo = _mm256_set1_epi32(k_lo);
-        for j in block_starts(0, w, 16) {
-            let s = match src {
-                Src::U8(p) => {
-                    let row = |r: usize| &p[r * src_stride..r * src_stride + w];
-                    [
-                        _mm256_cvtepu8_epi16(ld16b(row(iy[0]), j)),
-                        _mm256_cvtepu8_epi16(ld16b(row(iy[1]), j)),
-                        _mm256_cvtepu8_epi16(ld16b(row(iy[2]), j)),
-                        _mm256_cvtepu8_epi16(ld16b(row(iy[3]), j)),
-                    ]
-                }
-                Src::U16(p) => {
-                    let row = |r: usize| &p[r * src_stride..r * src_stride + w];
-                    let bias = _mm256_set1_epi16(i16::MIN);
-                    [
-                        _mm256_xor_si256(ld16u(row(iy[0]), j), bias),
-                        _mm256_xor_si256(ld16u(row(iy[1]), j), bias),
-                        _mm256_xor_si256(ld16u(row(iy[2]), j), bias),
-                        _mm256_xor_si256(ld16u(row(iy[3]), j), bias),
-                    ]
-                }
-            };
+        let mut vert = |j: usize, s: [__m256i; 4]| {
             let p01l = _mm256_unpacklo_epi16(s[0], s[1]);
             let p01h = _mm256_unpackhi_epi16(s[0], s[1]);
             let p23l = _mm256_unpacklo_epi16(s[2], s[3]);
@@ -455,6 +434,33 @@ fn dwt_scale0(
             st16(tlo, j + 1, fl(lo01, lo23, k_lo));
             if !lo_only {
                 st16(thi, j + 1, fl(hi01, hi23, k_hi));
+            }
+        };
+        match src {
+            Src::U8(p) => {
+                let r = iy.map(|r| &p[r * src_stride..r * src_stride + w]);
+                for j in block_starts(0, w, 16) {
+                    let s = [
+                        _mm256_cvtepu8_epi16(ld16b(r[0], j)),
+                        _mm256_cvtepu8_epi16(ld16b(r[1], j)),
+                        _mm256_cvtepu8_epi16(ld16b(r[2], j)),
+                        _mm256_cvtepu8_epi16(ld16b(r[3], j)),
+                    ];
+                    vert(j, s);
+                }
+            }
+            Src::U16(p) => {
+                let r = iy.map(|r| &p[r * src_stride..r * src_stride + w]);
+                let bias = _mm256_set1_epi16(i16::MIN);
+                for j in block_starts(0, w, 16) {
+                    let s = [
+                        _mm256_xor_si256(ld16u(r[0], j), bias),
+                        _mm256_xor_si256(ld16u(r[1], j), bias),
+                        _mm256_xor_si256(ld16u(r[2], j), bias),
+                        _mm256_xor_si256(ld16u(r[3], j), bias),
+                    ];
+                    vert(j, s);
+                }
             }
         }
         pad_row(tlo, w);
@@ -572,14 +578,9 @@ fn dwt_s123(
             BandSrc::I16(p) => {
                 // i16 input, no rounding (scale 1): the sums are exact in i32.
                 debug_assert_eq!((add_v, sh_v), (0, 0));
-                let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                let r = iy.map(|r| &p[r * src_stride..r * src_stride + w]);
                 for j in block_starts(0, w, 16) {
-                    let s = [
-                        ld16(row(iy[0]), j),
-                        ld16(row(iy[1]), j),
-                        ld16(row(iy[2]), j),
-                        ld16(row(iy[3]), j),
-                    ];
+                    let s = [ld16(r[0], j), ld16(r[1], j), ld16(r[2], j), ld16(r[3], j)];
                     let p01l = _mm256_unpacklo_epi16(s[0], s[1]);
                     let p01h = _mm256_unpackhi_epi16(s[0], s[1]);
                     let p23l = _mm256_unpacklo_epi16(s[2], s[3]);
@@ -603,18 +604,13 @@ fn dwt_s123(
                 }
             }
             BandSrc::I32(p) => {
-                let row = |r: usize| &p[r * src_stride..r * src_stride + w];
+                let r = iy.map(|r| &p[r * src_stride..r * src_stride + w]);
                 let bias = _mm256_set1_epi32(0x8000_8000u32 as i32);
                 for j in block_starts(0, w, 16) {
                     let mut y = [[_mm256_setzero_si256(); 2]; 2];
                     for (half, yh) in y.iter_mut().enumerate() {
                         let c = j + 8 * half;
-                        let v = [
-                            ld8(row(iy[0]), c),
-                            ld8(row(iy[1]), c),
-                            ld8(row(iy[2]), c),
-                            ld8(row(iy[3]), c),
-                        ];
+                        let v = [ld8(r[0], c), ld8(r[1], c), ld8(r[2], c), ld8(r[3], c)];
                         // (h0, h1) and (l0, l1) pairs per column, l biased to i16
                         let h01 = _mm256_blend_epi16::<0xAA>(_mm256_srli_epi32::<16>(v[0]), v[1]);
                         let h23 = _mm256_blend_epi16::<0xAA>(_mm256_srli_epi32::<16>(v[2]), v[3]);
