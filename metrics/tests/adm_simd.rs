@@ -25,6 +25,10 @@ fn simd_levels() -> Vec<AdmKernels> {
         .filter(|&l| l > CpuLevel::Scalar)
         .map(AdmKernels::new)
         .collect();
+    eprintln!(
+        "SIMD levels checked against scalar: {:?}",
+        levels.iter().map(|k| k.level()).collect::<Vec<_>>()
+    );
     if !levels.iter().any(|k| k.level() == CpuLevel::Avx512) {
         eprintln!(
             "note: this CPU has no AVX-512; only {:?} checked",

@@ -149,7 +149,7 @@ fn _mm256_fmadd_ps_free(a: __m256, b: __m256, c: __m256) -> __m256 {
 /// Steps over `[start, end)` in blocks of `n`, the last block ending at `end` (it may overlap
 /// the previous one). Returns the block starts; `end - start >= n` is required.
 #[inline(always)]
-fn block_starts(start: usize, end: usize, n: usize) -> impl Iterator<Item = usize> {
+pub(super) fn block_starts(start: usize, end: usize, n: usize) -> impl Iterator<Item = usize> {
     debug_assert!(end - start >= n);
     let full = (end - start) / n;
     let tail = !(end - start).is_multiple_of(n);
@@ -351,7 +351,7 @@ fn split_store_unpacked(yl: __m256i, yh: __m256i, th: &mut [i16], tl: &mut [i16]
 
 /// Mirrors a row stored at offset 1 (`row[1..=n]`) into its pads: `row[0]` = sample 1,
 /// `row[n + 1]` = sample n - 1, `row[n + 2]` = sample n - 2 (dwt_indices' mirroring).
-fn pad_row(row: &mut [i16], n: usize) {
+pub(super) fn pad_row(row: &mut [i16], n: usize) {
     row[0] = row[2];
     row[n + 1] = row[n];
     row[n + 2] = row[n - 1];
@@ -680,17 +680,17 @@ fn dwt_s123(
 // Row helpers. Kernels work on rows of `w` samples indexed by column; a band row `i` of a plane
 // with stride `s` is `plane[i * s..i * s + w]`.
 
-fn rows<T>(p: &Hvd<T>, o: usize, w: usize) -> [&[T]; 3] {
+pub(super) fn rows<T>(p: &Hvd<T>, o: usize, w: usize) -> [&[T]; 3] {
     [&p[0][o..o + w], &p[1][o..o + w], &p[2][o..o + w]]
 }
 
-fn rows_mut<T>(p: &mut Hvd<T>, o: usize, w: usize) -> [&mut [T]; 3] {
+pub(super) fn rows_mut<T>(p: &mut Hvd<T>, o: usize, w: usize) -> [&mut [T]; 3] {
     let [a, b, c] = p;
     [&mut a[o..o + w], &mut b[o..o + w], &mut c[o..o + w]]
 }
 
 /// Splits `buf` into `N` rows of `w`.
-fn split_rows<T, const N: usize>(buf: &mut [T], w: usize) -> [&mut [T]; N] {
+pub(super) fn split_rows<T, const N: usize>(buf: &mut [T], w: usize) -> [&mut [T]; N] {
     let mut it = buf.chunks_exact_mut(w);
     std::array::from_fn(|_| it.next().expect("buffer holds N rows"))
 }
@@ -1415,7 +1415,7 @@ fn keep_mask8(skip: usize) -> __m256i {
 /// Per-block mask for a row walked by `block_starts(left, right, n)`: the overlapping last
 /// block skips the lanes the previous block already covered.
 #[inline(always)]
-fn skip_of(j: usize, left: usize, n: usize) -> usize {
+pub(super) fn skip_of(j: usize, left: usize, n: usize) -> usize {
     let k = (j - left) % n;
     if k == 0 {
         0
@@ -1601,15 +1601,15 @@ impl Cube {
 }
 
 /// Shifts of [`scalar::cm_scale0`] for a `w` x `h` band.
-struct Cm0Shifts {
-    shift_cub: [u32; 3],
-    add_cub: [i64; 3],
+pub(super) struct Cm0Shifts {
+    pub(super) shift_cub: [u32; 3],
+    pub(super) add_cub: [i64; 3],
     shift_inner: u32,
     add_inner: i64,
 }
 
 impl Cm0Shifts {
-    fn new(w: usize, h: usize) -> Cm0Shifts {
+    pub(super) fn new(w: usize, h: usize) -> Cm0Shifts {
         let shift_cub_hv = ((w as f64).log2() - 4.0).ceil() as u32;
         let shift_cub_d = ((w as f64).log2() - 3.0).ceil() as u32;
         let shift_cub = [shift_cub_hv, shift_cub_hv, shift_cub_d];
@@ -1623,7 +1623,7 @@ impl Cm0Shifts {
     }
 
     /// Adds one row's totals to the running sums.
-    fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
+    pub(super) fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
         for t in 0..3 {
             accum[t] =
                 accum[t].wrapping_add(inner[t].wrapping_add(self.add_inner) >> self.shift_inner);
@@ -1631,7 +1631,7 @@ impl Cm0Shifts {
     }
 
     /// The final value of [`scalar::cm_scale0`].
-    fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
+    pub(super) fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
         const CONVERT: [u32; 3] = [52, 52, 57];
         let f = [0, 1, 2].map(|t| {
             let e = CONVERT[t]
@@ -1739,16 +1739,16 @@ fn cm0_row(
 }
 
 /// Shifts of [`scalar::cm_s123`] for a `w` x `h` band at `scale`.
-struct Cm123Shifts {
-    shift_cub: u32,
-    add_cub: i64,
+pub(super) struct Cm123Shifts {
+    pub(super) shift_cub: u32,
+    pub(super) add_cub: i64,
     shift_inner: u32,
     add_inner: i64,
     final_shift: f32,
 }
 
 impl Cm123Shifts {
-    fn new(w: usize, h: usize, scale: usize) -> Cm123Shifts {
+    pub(super) fn new(w: usize, h: usize, scale: usize) -> Cm123Shifts {
         let shift_cub = scalar::ceil_log2(w as f64) as u32;
         let shift_inner = scalar::ceil_log2(h as f64) as u32;
         const CONVERT: [u32; 3] = [45, 39, 36];
@@ -1764,7 +1764,7 @@ impl Cm123Shifts {
         }
     }
 
-    fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
+    pub(super) fn add_row(&self, accum: &mut [i64; 3], inner: [i64; 3]) {
         for t in 0..3 {
             accum[t] =
                 accum[t].wrapping_add(inner[t].wrapping_add(self.add_inner) >> self.shift_inner);
@@ -1772,7 +1772,7 @@ impl Cm123Shifts {
     }
 
     /// The final value of [`scalar::cm_s123`].
-    fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
+    pub(super) fn finish(&self, accum: [i64; 3], area: usize, nw: f64) -> f32 {
         let f = accum.map(|a| a as f32 / self.final_shift);
         scalar::cube_root_sum(f, area, nw)
     }
@@ -1838,15 +1838,19 @@ fn cm123_row(
 
 /// Orientation sums of `flt` for the three rows a contrast-masking row reads, computed once
 /// per row and kept while needed.
-struct RowCache<'a> {
-    ids: [usize; 3],
-    rows: [&'a mut [i32]; 3],
+pub(super) struct RowCache<'a> {
+    pub(super) ids: [usize; 3],
+    pub(super) rows: [&'a mut [i32]; 3],
 }
 
 impl<'a> RowCache<'a> {
     /// Makes sure rows `want` are cached (computing missing ones with `fill`) and returns
     /// their slots.
-    fn get(&mut self, want: [usize; 3], mut fill: impl FnMut(usize, &mut [i32])) -> [usize; 3] {
+    pub(super) fn get(
+        &mut self,
+        want: [usize; 3],
+        mut fill: impl FnMut(usize, &mut [i32]),
+    ) -> [usize; 3] {
         let mut slot = [0usize; 3];
         for (k, r) in want.into_iter().enumerate() {
             if let Some(s) = self.ids.iter().position(|&x| x == r) {
@@ -2032,7 +2036,7 @@ fn cm_s123(
 // touch the band's border (otherwise the caller composes the separate kernels).
 
 /// Whether the fused stage applies to a `w` x `h` band with vector blocks of `lanes`.
-fn fused_ok(w: usize, h: usize, lanes: usize) -> bool {
+pub(super) fn fused_ok(w: usize, h: usize, lanes: usize) -> bool {
     let reg = scalar::cm_region(w, h);
     reg.top >= 1
         && reg.bottom < h
@@ -2042,7 +2046,7 @@ fn fused_ok(w: usize, h: usize, lanes: usize) -> bool {
 }
 
 /// The ring slot of row `y`.
-fn slot(y: usize) -> usize {
+pub(super) fn slot(y: usize) -> usize {
     y % 3
 }
 

@@ -7,6 +7,8 @@ use crate::cpu::CpuLevel;
 
 #[cfg(target_arch = "x86_64")]
 use super::avx2::Avx2;
+#[cfg(target_arch = "x86_64")]
+use super::avx512::Avx512;
 
 /// The input plane of the scale-0 DWT.
 #[derive(Debug, Clone, Copy)]
@@ -109,6 +111,8 @@ enum Imp {
     Scalar,
     #[cfg(target_arch = "x86_64")]
     Avx2(Avx2),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(Avx512),
 }
 
 /// The ADM kernels of one CPU level. Every method computes exactly what the
@@ -123,6 +127,13 @@ impl AdmKernels {
     pub fn new(level: CpuLevel) -> AdmKernels {
         #[cfg(target_arch = "x86_64")]
         {
+            if level >= CpuLevel::Avx512 {
+                if let Some(t) = Avx512::new() {
+                    return AdmKernels {
+                        imp: Imp::Avx512(t),
+                    };
+                }
+            }
             if level >= CpuLevel::Avx2 {
                 if let Some(t) = Avx2::new() {
                     return AdmKernels { imp: Imp::Avx2(t) };
@@ -139,6 +150,8 @@ impl AdmKernels {
             Imp::Scalar => CpuLevel::Scalar,
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(_) => CpuLevel::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(_) => CpuLevel::Avx512,
         }
     }
 
@@ -161,6 +174,18 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.dwt_scale0(
+                src,
+                src_stride,
+                w,
+                bpc,
+                ind_y,
+                &mut scratch.tmp16,
+                out,
+                out_stride,
+                lo_only,
+            ),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.dwt_scale0(
                 src,
                 src_stride,
                 w,
@@ -205,6 +230,10 @@ impl AdmKernels {
             Imp::Avx2(t) => t.dwt_s123(
                 src, src_stride, w, scale, ind_y, ind_x, tmp16, tmp32, out, out_stride,
             ),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.dwt_s123(
+                src, src_stride, w, scale, ind_y, ind_x, tmp16, tmp32, out, out_stride,
+            ),
             Imp::Scalar => {
                 let [lo, hi] = tmp32;
                 match src {
@@ -237,6 +266,10 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => {
+                t.decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a)
+            }
             Imp::Scalar => {
                 scalar::decouple_scale0(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a)
             }
@@ -261,6 +294,8 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a),
             Imp::Scalar => {
                 scalar::decouple_s123(rf, df, stride, w, h, egl, cos1_sq, div_lookup, r, a)
             }
@@ -282,6 +317,8 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.csf_scale0(src, stride, w, h, rfactor, dst, flt),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.csf_scale0(src, stride, w, h, rfactor, dst, flt),
             Imp::Scalar => scalar::csf_scale0(src, stride, w, h, rfactor, dst, flt),
         }
     }
@@ -301,6 +338,8 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.csf_s123(src, stride, w, h, rfactor, dst, flt),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.csf_s123(src, stride, w, h, rfactor, dst, flt),
             Imp::Scalar => scalar::csf_s123(src, stride, w, h, rfactor, dst, flt),
         }
     }
@@ -318,6 +357,8 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.csf_den_scale0(bands, stride, w, h, rf_cubed, nw),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.csf_den_scale0(bands, stride, w, h, rf_cubed, nw),
             Imp::Scalar => scalar::csf_den_scale0(bands, stride, w, h, rf_cubed, nw),
         }
     }
@@ -337,6 +378,8 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.csf_den_s123(bands, stride, w, h, scale, rf_cubed, nw),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.csf_den_s123(bands, stride, w, h, scale, rf_cubed, nw),
             Imp::Scalar => scalar::csf_den_s123(bands, stride, w, h, scale, rf_cubed, nw),
         }
     }
@@ -358,6 +401,18 @@ impl AdmKernels {
         match self.imp {
             #[cfg(target_arch = "x86_64")]
             Imp::Avx2(t) => t.cm_scale0(
+                src,
+                csf_dst,
+                csf_flt,
+                stride,
+                w,
+                h,
+                rfactor,
+                nw,
+                &mut scratch.cm,
+            ),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.cm_scale0(
                 src,
                 csf_dst,
                 csf_flt,
@@ -404,6 +459,19 @@ impl AdmKernels {
                 nw,
                 &mut scratch.cm,
             ),
+            #[cfg(target_arch = "x86_64")]
+            Imp::Avx512(t) => t.cm_s123(
+                src,
+                csf_dst,
+                csf_flt,
+                stride,
+                w,
+                h,
+                scale,
+                rfactor,
+                nw,
+                &mut scratch.cm,
+            ),
             Imp::Scalar => {
                 let _ = scratch;
                 scalar::cm_s123(src, csf_dst, csf_flt, stride, w, h, scale, rfactor, nw)
@@ -430,6 +498,22 @@ impl AdmKernels {
         {
             let fused = match self.imp {
                 Imp::Avx2(t) => t.stage_scale0(
+                    rf,
+                    df,
+                    stride,
+                    w,
+                    h,
+                    p.egl,
+                    p.cos1_sq,
+                    p.div_lookup,
+                    p.rfactor,
+                    p.nw,
+                    p.skip_aim,
+                    &mut scratch.ring16,
+                    &mut scratch.ring32,
+                ),
+                #[cfg(target_arch = "x86_64")]
+                Imp::Avx512(t) => t.stage_scale0(
                     rf,
                     df,
                     stride,
@@ -496,6 +580,21 @@ impl AdmKernels {
         {
             let fused = match self.imp {
                 Imp::Avx2(t) => t.stage_s123(
+                    rf,
+                    df,
+                    stride,
+                    w,
+                    h,
+                    scale,
+                    p.egl,
+                    p.cos1_sq,
+                    p.rfactor,
+                    p.nw,
+                    p.skip_aim,
+                    &mut scratch.ring32,
+                ),
+                #[cfg(target_arch = "x86_64")]
+                Imp::Avx512(t) => t.stage_s123(
                     rf,
                     df,
                     stride,

@@ -39,6 +39,8 @@ use crate::options::{OptKind, OptSpec, Options};
 
 #[cfg(target_arch = "x86_64")]
 pub mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub mod avx512;
 pub mod csf;
 pub mod kernels;
 pub mod scalar;
