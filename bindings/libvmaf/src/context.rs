@@ -241,7 +241,7 @@ impl VmafContext {
     }
 
     fn kept(&self, i: u32) -> bool {
-        !(self.n_subsample > 1 && i % self.n_subsample != 0)
+        self.n_subsample <= 1 || i.is_multiple_of(self.n_subsample)
     }
 
     /// The cached score of `model` at `index`, or its prediction (then written).

@@ -110,7 +110,7 @@ impl State {
         let live: Vec<usize> = (0..self.pics.len())
             .filter(|&k| !self.pics[k].ref_.is_null())
             .collect();
-        if i % 4 != 0 && !live.is_empty() {
+        if !i.is_multiple_of(4) && !live.is_empty() {
             return &mut *self.pics[live[(i / 4) % live.len()]];
         }
         match self.pics.len() {
