@@ -166,8 +166,10 @@ pub trait Extractor: Send {
         let _ = input;
         Ok(None)
     }
-    /// [`Extractor::extract`] given the state `prepare_reference` returned for this frame (on
-    /// this or another instance of the same extractor with the same options and geometry).
+    /// [`Extractor::extract`] given the state `prepare_reference` returned for this frame. The
+    /// engine calls it on the same instance, right after `prepare_reference`, once per
+    /// distorted input; an implementation may keep the reference results in the instance and
+    /// return a zero-sized marker state.
     fn extract_prepared(
         &mut self,
         input: &FrameInput<'_>,

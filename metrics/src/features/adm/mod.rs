@@ -33,8 +33,10 @@ use std::sync::Arc;
 
 use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
-use crate::frame::{Geometry, PlaneRef};
+use crate::features::{
+    output_names, Extractor, ExtractorDef, FrameInput, FrameScores, ReferenceState,
+};
+use crate::frame::{Geometry, PictureView, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
 #[cfg(target_arch = "x86_64")]
@@ -543,44 +545,41 @@ impl Core {
     }
 }
 
+/// Marker returned by `prepare_reference`: the reference results stay in the instance (a
+/// zero-sized box, so preparing allocates nothing).
+struct PreparedReference;
+
 impl Adm {
-    fn compute(&mut self, ref_plane: PlaneRef<'_>, dis_plane: PlaneRef<'_>) -> ScaleScores {
-        self.core
-            .compute_reference(ref_plane, &mut self.buf.scratch, &mut self.reference);
-        self.core
-            .compute_distorted(&self.reference, dis_plane, &mut self.buf)
-    }
-}
-
-impl Extractor for Adm {
-    fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
+    fn check(&self, what: &str, pic: &PictureView<'_>) -> Result<()> {
         let geometry = self.core.geometry;
-        for (what, pic) in [
-            ("reference", &input.reference),
-            ("distorted", &input.distorted),
-        ] {
-            let g = pic.geometry();
-            if g.width != geometry.width
-                || g.height != geometry.height
-                || g.bit_depth != geometry.bit_depth
-            {
-                return Err(Error::extraction(
-                    "adm",
-                    format!(
-                        "{what} picture is {}x{} at {} bits, the extractor was created for \
-                         {}x{} at {} bits",
-                        g.width,
-                        g.height,
-                        g.bit_depth,
-                        geometry.width,
-                        geometry.height,
-                        geometry.bit_depth
-                    ),
-                ));
-            }
+        let g = pic.geometry();
+        if g.width != geometry.width
+            || g.height != geometry.height
+            || g.bit_depth != geometry.bit_depth
+        {
+            return Err(Error::extraction(
+                "adm",
+                format!(
+                    "{what} picture is {}x{} at {} bits, the extractor was created for \
+                     {}x{} at {} bits",
+                    g.width,
+                    g.height,
+                    g.bit_depth,
+                    geometry.width,
+                    geometry.height,
+                    geometry.bit_depth
+                ),
+            ));
         }
-        let sc = self.compute(input.reference.luma(), input.distorted.luma());
+        Ok(())
+    }
 
+    /// The distorted-side pass against `self.reference` and the scores.
+    fn finish(&mut self, dis_plane: PlaneRef<'_>, out: &mut FrameScores) {
+        let sc = self
+            .core
+            .compute_distorted(&self.reference, dis_plane, &mut self.buf);
+        let geometry = self.core.geometry;
         let (w, h) = (geometry.width, geometry.height);
         let numden_limit = 1e-10 * (w * h) as f64 / (1920.0 * 1080.0);
         let mut num = 0f64;
@@ -625,6 +624,44 @@ impl Extractor for Adm {
                 out.push(&n[11 + 2 * s], sc.den[s] as f64);
             }
         }
+    }
+}
+
+impl Extractor for Adm {
+    fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
+        self.check("reference", &input.reference)?;
+        self.check("distorted", &input.distorted)?;
+        self.core.compute_reference(
+            input.reference.luma(),
+            &mut self.buf.scratch,
+            &mut self.reference,
+        );
+        self.finish(input.distorted.luma(), out);
+        Ok(())
+    }
+
+    /// Computes the reference DWT and CSF denominators once for several distorted inputs.
+    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
+        self.check("reference", &input.reference)?;
+        self.core.compute_reference(
+            input.reference.luma(),
+            &mut self.buf.scratch,
+            &mut self.reference,
+        );
+        Ok(Some(Box::new(PreparedReference)))
+    }
+
+    fn extract_prepared(
+        &mut self,
+        input: &FrameInput<'_>,
+        state: &ReferenceState,
+        out: &mut FrameScores,
+    ) -> Result<()> {
+        if !state.is::<PreparedReference>() {
+            return self.extract(input, out);
+        }
+        self.check("distorted", &input.distorted)?;
+        self.finish(input.distorted.luma(), out);
         Ok(())
     }
 }
