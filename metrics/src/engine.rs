@@ -471,7 +471,7 @@ impl Context {
         for (lane_id, d) in distorted {
             let lane = &mut self.lanes[*lane_id];
             let idx = index.unwrap_or(lane.frames);
-            let skip = self.subsample > 1 && idx % self.subsample != 0;
+            let skip = self.subsample > 1 && !idx.is_multiple_of(self.subsample);
             let mut pending = Pending {
                 index: idx,
                 scores: (0..n).map(|_| None).collect(),
