@@ -17,8 +17,7 @@ use rvmaf::FeatureDict;
 
 fn bench<M: Measurement>(c: &mut Criterion<M>) {
     for bpc in [8u32, 10] {
-        let prev = common::picture(bpc, 0, false);
-        let cur = common::picture(bpc, 1, false);
+        let [(prev, _), (cur, _)] = common::frames(bpc);
         for level in available_levels() {
             let id = |what: &str| {
                 BenchmarkId::new(

@@ -1,7 +1,8 @@
 //! Synthetic 1920x1080 4:2:0 pictures for the motion, CAMBI and SpEED benches: a smooth sky
 //! gradient over the top half (flat, banded areas where CAMBI's mask and histograms work),
 //! a textured ground that pans with the frame index (motion), and chroma planes with both.
-//! The distorted picture is a blurred, coarser-quantised, slightly noisy copy.
+//! The distorted picture is a softened, noisier copy whose sky is quantised to 8-bit levels
+//! (banding CAMBI sees at 8 and 10 bits).
 
 #![allow(dead_code)]
 
@@ -61,10 +62,14 @@ pub fn picture(bpc: u32, t: usize, distorted: bool) -> Picture {
                     v += rng.gen_range(-0.02..0.02);
                 }
                 if distorted {
-                    // blur-ish and coarser: banding in the sky, softer texture
+                    // softer texture; the sky quantised to 8-bit steps (one 8-bit level is
+                    // four 10-bit levels: visible banding for CAMBI at both depths)
                     v = 0.7 * v + 0.3 * value(p, fx + scale, fy, t as f64, W as f64, H as f64);
-                    let q = 4.0 / 255.0;
-                    v = (v / q).round() * q + rng.gen_range(-0.002..0.002);
+                    if ground {
+                        v += rng.gen_range(-0.004..0.004);
+                    } else {
+                        v = (v * 255.0).round() / 255.0;
+                    }
                 }
                 samples[y * pw + x] = (v.clamp(0.0, 1.0) * max).round() as u16;
             }
@@ -138,4 +143,30 @@ where
         cpu(&mut c);
         c.final_summary();
     }
+}
+
+/// Frames `0` and `1` of the reference and distorted streams at `bpc` bits: the synthetic
+/// pictures, or frames of the 1920x1080 Y4M clips named by `RVMAF_BENCH_REF` and
+/// `RVMAF_BENCH_DIS` when both are set and of this depth.
+pub fn frames(bpc: u32) -> [(Picture, Picture); 2] {
+    if let (Some(r), Some(d)) = (
+        std::env::var_os("RVMAF_BENCH_REF"),
+        std::env::var_os("RVMAF_BENCH_DIS"),
+    ) {
+        let mut r = rvmaf::io::open_video(r.as_ref(), None).expect("RVMAF_BENCH_REF");
+        let mut d = rvmaf::io::open_video(d.as_ref(), None).expect("RVMAF_BENCH_DIS");
+        if r.geometry().bit_depth == bpc {
+            let mut read = || {
+                let mut rp = Picture::new(r.geometry()).unwrap();
+                let mut dp = Picture::new(d.geometry()).unwrap();
+                assert!(r.read_frame(&mut rp).unwrap() && d.read_frame(&mut dp).unwrap());
+                (rp, dp)
+            };
+            return [read(), read()];
+        }
+    }
+    [
+        (picture(bpc, 0, false), picture(bpc, 0, true)),
+        (picture(bpc, 1, false), picture(bpc, 1, true)),
+    ]
 }
