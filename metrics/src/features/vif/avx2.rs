@@ -35,27 +35,27 @@ use super::{lane_row_len, PlanePair, Scratch};
 /// Number of SIMD row buffers (`mu1 mu2 xx_lo xx_hi yy_lo yy_hi xy_lo xy_hi`).
 pub const STREAMS: usize = 8;
 /// Left padding of a row buffer (the widest half filter).
-const PAD: usize = 8;
+pub(super) const PAD: usize = 8;
 
-const MU1: usize = 0;
-const MU2: usize = 1;
-const XXL: usize = 2;
-const XXH: usize = 3;
-const YYL: usize = 4;
-const YYH: usize = 5;
-const XYL: usize = 6;
-const XYH: usize = 7;
+pub(super) const MU1: usize = 0;
+pub(super) const MU2: usize = 1;
+pub(super) const XXL: usize = 2;
+pub(super) const XXH: usize = 3;
+pub(super) const YYL: usize = 4;
+pub(super) const YYH: usize = 5;
+pub(super) const XYL: usize = 6;
+pub(super) const XYH: usize = 7;
 
 /// Flush the 32-bit per-lane sums of the statistic after this many 8-lane vectors.
 ///
 /// The largest per-pixel term is below 2¹⁶ (log2 differences of numbers below 2⁵³ times
 /// 2048), so 4096 terms per lane stay below 2³¹.
-const FLUSH_VECTORS: usize = 4096;
+pub(super) const FLUSH_VECTORS: usize = 4096;
 
 /// Taps `2p` and `2p + 1` of `filt` as a `vpmaddwd` operand, and whether the second one was
 /// wrapped (taps ≥ 32768 are stored as `tap − 65536`). A missing odd tap is zero.
 #[inline(always)]
-fn pair_taps(filt: &[u16], p: usize) -> (i32, bool) {
+pub(super) fn pair_taps(filt: &[u16], p: usize) -> (i32, bool) {
     let lo = filt[2 * p] as u32;
     let hi = filt.get(2 * p + 1).copied().unwrap_or(0) as u32;
     debug_assert!(lo < 32768, "only the odd tap of a pair may exceed 32767");
@@ -108,7 +108,7 @@ unsafe fn store_split(lo_dst: *mut u16, hi_dst: *mut u16, lo: __m256i, hi: __m25
 /// One column of the vertical pass in scalar code (planes narrower than a vector): writes
 /// the biased stream samples exactly as the vector code would.
 #[allow(clippy::too_many_arguments)]
-fn vertical_column<T: Copy + Into<u32>>(
+pub(super) fn vertical_column<T: Copy + Into<u32>>(
     rows_r: &[&[T]],
     rows_d: &[&[T]],
     filt: &[u16],
@@ -222,7 +222,7 @@ unsafe fn vertical_u8_s0(
 
 /// Round-shift parameters of the generic vertical pass, as vectors.
 #[derive(Clone, Copy)]
-struct VShifts {
+pub(super) struct VShifts {
     /// 2³¹ (the bias) + the mean's rounding add.
     mu_add: __m256i,
     mu_shift: __m128i,
@@ -236,7 +236,7 @@ struct VShifts {
 impl VShifts {
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn new(shifts: (u32, u32, u64, u32)) -> Self {
+    pub(super) unsafe fn new(shifts: (u32, u32, u64, u32)) -> Self {
         let (mu_add, mu_shift, sq_add, sq_shift) = shifts;
         debug_assert!(sq_shift <= 16 && sq_add < 1 << 16);
         // SAFETY: value-only intrinsics; the caller guarantees AVX2.
@@ -332,7 +332,7 @@ unsafe fn vertical_u16<const FW: usize>(
 
 /// The scale whose filter has `fw` taps.
 #[inline(always)]
-const fn scale_of(fw: usize) -> usize {
+pub(super) const fn scale_of(fw: usize) -> usize {
     match fw {
         17 => 0,
         9 => 1,
@@ -342,7 +342,7 @@ const fn scale_of(fw: usize) -> usize {
 }
 
 /// Mirrors `half` samples on each side of every stream's row (`PADDING_SQ_DATA`).
-fn pad_streams(lanes: &mut [u16], rs: usize, streams: usize, w: usize, half: usize) {
+pub(super) fn pad_streams(lanes: &mut [u16], rs: usize, streams: usize, w: usize, half: usize) {
     for s in 0..streams {
         let b = &mut lanes[s * rs..(s + 1) * rs];
         for f in 1..=half {
@@ -664,7 +664,7 @@ unsafe fn terms_row(sig: &[i32], w: usize, table: &[u16], egl: __m256d, acc: &mu
 }
 
 /// Sample types the vector kernels read.
-trait Sample: Copy + Into<u32> {
+pub(super) trait Sample: Copy + Into<u32> {
     /// 16 samples at `p` as 16-bit lanes, and whether they are biased by −32768.
     ///
     /// # Safety
@@ -755,7 +755,7 @@ impl Sample for u16 {
 /// Runs `block(j)` over `j = 0, 16, 32, …` and once more at `w − 16` for a partial tail
 /// (blocks write independent columns, so the overlap rewrites equal values). Needs `w ≥ 16`.
 #[inline(always)]
-fn for_blocks(w: usize, mut block: impl FnMut(usize)) {
+pub(super) fn for_blocks(w: usize, mut block: impl FnMut(usize)) {
     debug_assert!(w >= 16);
     let mut j = 0;
     while j + 16 <= w {
@@ -829,7 +829,7 @@ unsafe fn statistic<T: Sample, const FW: usize>(
 #[inline]
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-unsafe fn decimate_vertical<T: Sample, const FW: usize>(
+pub(super) unsafe fn decimate_vertical<T: Sample, const FW: usize>(
     rr: &[*const T; FW],
     rd: &[*const T; FW],
     j: usize,

@@ -6,11 +6,14 @@
 //! numerators and denominators.
 //!
 //! The arithmetic lives in two kernels, the per-scale statistic and the decimation between
-//! scales. [`scalar`] is the readable oracle; [`avx2`] (x86-64) computes the same integers with
-//! SIMD. [`Kernels`] picks one set per extractor instance from [`cpu_level`] at creation.
+//! scales. [`scalar`] is the readable oracle; `avx2` and `avx512` (x86-64; the latter built
+//! with Rust ≥ 1.89) compute the same integers with SIMD. [`Kernels`] picks one set per
+//! extractor instance from [`cpu_level`] at creation.
 
 #[cfg(target_arch = "x86_64")]
 pub mod avx2;
+#[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
+pub mod avx512;
 pub mod scalar;
 
 use std::sync::Arc;
@@ -340,14 +343,14 @@ pub struct Scratch {
     dec_rows: DecimateRows,
     /// SIMD row buffers: 8 rows of [`lane_row_len`] samples.
     lanes: Vec<u16>,
-    /// SIMD per-pixel σ values of one row (3 runs of the width rounded up to 16).
+    /// SIMD per-pixel σ values of one row (3 runs of the width rounded up to 32).
     sigma: Vec<i32>,
 }
 
 /// Length of one SIMD row buffer for planes `width` samples wide: left padding, the row, and
 /// slack for the mirrored right edge and the last block's over-read.
 pub fn lane_row_len(width: usize) -> usize {
-    (8 + width + 56 + 15) & !15
+    (8 + width + 128 + 15) & !15
 }
 
 impl Scratch {
@@ -358,7 +361,7 @@ impl Scratch {
             stat_rows: StatRows::new(width),
             dec_rows: DecimateRows::new(width),
             lanes: vec![0; 8 * lane_row_len(width)],
-            sigma: vec![0; 3 * width.next_multiple_of(16)],
+            sigma: vec![0; 3 * width.next_multiple_of(32)],
         }
     }
 
@@ -427,6 +430,16 @@ impl Kernels {
                 decimate_u8: avx2::decimate_u8,
                 decimate_u16: avx2::decimate_u16,
             }),
+            #[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
+            CpuLevel::Avx512 => Some(Kernels {
+                level,
+                statistic_u8: avx512::statistic_u8,
+                statistic_u16: avx512::statistic_u16,
+                decimate_u8: avx512::decimate_u8,
+                decimate_u16: avx512::decimate_u16,
+            }),
+            // levels this build has no kernels for (another architecture, an old compiler)
+            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
