@@ -142,9 +142,11 @@ pub(super) fn vertical_column<T: Copy + Into<u32>>(
 
 /// Vertical pass of 8-bit scale 0 for pixels `j..j + 16` of one output row.
 ///
-/// Filters `p − 128`, whose squares and cross products fit 16 signed bits, then adds the
-/// expansion back: Σf·p² = Σf·p'² + 256·Σf·p' + 2³⁰ (mod 2³²), Σf·r·d = Σf·r'd' +
-/// 128·(Σf·r' + Σf·d') + 2³⁰; the mean sum Σf·p = Σf·p' + 2²³.
+/// Filters `p' = p − 128`, whose squares and cross products fit 16 signed bits, and folds the
+/// symmetric taps first (`f_k = f_{16−k}`): the sums of mirrored rows of `p'`, `p'²` and
+/// `r'·d'` still fit 16 bits (the squares' and cross products' sums after a bias), so 9 taps
+/// take 5 `vpmaddwd`. The expansion is added back at the end: Σf·p² = Σf·p'² + 256·Σf·p' +
+/// 2³⁰ and Σf·r·d = Σf·r'd' + 128·(Σf·r' + Σf·d') + 2³⁰ (mod 2³²); Σf·p = Σf·p' + 2²³.
 #[inline]
 #[target_feature(enable = "avx2")]
 unsafe fn vertical_u8_s0(
@@ -158,64 +160,101 @@ unsafe fn vertical_u8_s0(
     // 16 writable samples at `out + s * rs + PAD + j` for every stream `s`.
     unsafe {
         let filt = FILTERS[0];
-        let off = _mm256_set1_epi16(128);
+        let off = _mm256_set1_epi16(-128);
         let z = _mm256_setzero_si256();
-        let (mut mr0, mut mr1, mut md0, mut md1) = (z, z, z, z);
-        let (mut xx0, mut xx1, mut yy0, mut yy1, mut xy0, mut xy1) = (z, z, z, z, z, z);
         let load = |p: *const u8| {
-            _mm256_sub_epi16(
+            _mm256_add_epi16(
                 _mm256_cvtepu8_epi16(_mm_loadu_si128(p.add(j) as *const __m128i)),
                 off,
             )
         };
-        for p in 0..9 {
-            let (t, _) = pair_taps(filt, p);
-            let t = _mm256_set1_epi32(t);
-            let r0 = load(rr[2 * p]);
-            let d0 = load(rd[2 * p]);
-            let (r1, d1) = if 2 * p + 1 < 17 {
-                (load(rr[2 * p + 1]), load(rd[2 * p + 1]))
-            } else {
-                (z, z)
+        // folded rows k and 16 − k (k = 8: the centre alone): p'_r, p'_d, p'_r², p'_d², p'_r·p'_d,
+        // the last three biased into 16 signed bits
+        let sq_bias = _mm256_set1_epi16(16384);
+        let xy_bias = _mm256_set1_epi16(256);
+        let fold = |k: usize| -> [__m256i; 5] {
+            let (r0, d0) = (load(rr[k]), load(rd[k]));
+            if k == 8 {
+                return [
+                    r0,
+                    d0,
+                    _mm256_mullo_epi16(r0, r0),
+                    _mm256_mullo_epi16(d0, d0),
+                    _mm256_mullo_epi16(r0, d0),
+                ];
+            }
+            let (r1, d1) = (load(rr[16 - k]), load(rd[16 - k]));
+            let sq = |a: __m256i, b: __m256i| {
+                _mm256_sub_epi16(
+                    _mm256_add_epi16(_mm256_mullo_epi16(a, a), _mm256_mullo_epi16(b, b)),
+                    sq_bias,
+                )
             };
-            let rl = _mm256_unpacklo_epi16(r0, r1);
-            let rh = _mm256_unpackhi_epi16(r0, r1);
-            let dl = _mm256_unpacklo_epi16(d0, d1);
-            let dh = _mm256_unpackhi_epi16(d0, d1);
-            mr0 = _mm256_add_epi32(mr0, _mm256_madd_epi16(rl, t));
-            mr1 = _mm256_add_epi32(mr1, _mm256_madd_epi16(rh, t));
-            md0 = _mm256_add_epi32(md0, _mm256_madd_epi16(dl, t));
-            md1 = _mm256_add_epi32(md1, _mm256_madd_epi16(dh, t));
-            xx0 = _mm256_add_epi32(xx0, _mm256_madd_epi16(_mm256_mullo_epi16(rl, rl), t));
-            xx1 = _mm256_add_epi32(xx1, _mm256_madd_epi16(_mm256_mullo_epi16(rh, rh), t));
-            yy0 = _mm256_add_epi32(yy0, _mm256_madd_epi16(_mm256_mullo_epi16(dl, dl), t));
-            yy1 = _mm256_add_epi32(yy1, _mm256_madd_epi16(_mm256_mullo_epi16(dh, dh), t));
-            xy0 = _mm256_add_epi32(xy0, _mm256_madd_epi16(_mm256_mullo_epi16(rl, dl), t));
-            xy1 = _mm256_add_epi32(xy1, _mm256_madd_epi16(_mm256_mullo_epi16(rh, dh), t));
+            [
+                _mm256_add_epi16(r0, r1),
+                _mm256_add_epi16(d0, d1),
+                sq(r0, r1),
+                sq(d0, d1),
+                _mm256_sub_epi16(
+                    _mm256_add_epi16(_mm256_mullo_epi16(r0, d0), _mm256_mullo_epi16(r1, d1)),
+                    xy_bias,
+                ),
+            ]
+        };
+        // [quantity][lo, hi]
+        let mut acc = [[z; 2]; 5];
+        for p in 0..5 {
+            // taps f_2p, f_2p+1 of the folded filter (f_9 = 0 pairs with the centre)
+            let t = _mm256_set1_epi32(pair_taps(&filt[..9], p).0);
+            let a = fold(2 * p);
+            let b = if 2 * p + 1 < 9 {
+                fold(2 * p + 1)
+            } else {
+                [z; 5]
+            };
+            for q in 0..5 {
+                let lo = _mm256_madd_epi16(_mm256_unpacklo_epi16(a[q], b[q]), t);
+                let hi = _mm256_madd_epi16(_mm256_unpackhi_epi16(a[q], b[q]), t);
+                acc[q][0] = _mm256_add_epi32(acc[q][0], lo);
+                acc[q][1] = _mm256_add_epi32(acc[q][1], hi);
+            }
         }
-        // mean: (Σf·p + 128) >> 8 with Σf·p = Σf·p' + 2^23
+        // the folded biases summed over taps 0..8: 16384·Σf_k (or 256·Σf_k), Σ_{k<8} f_k = 28876
+        let tap_sum = (65536 - filt[8] as u32) / 2;
         let cm = _mm256_set1_epi32((1 << 23) + 128);
-        let c30 = _mm256_set1_epi32(1 << 30);
+        let csq = _mm256_set1_epi32((16384 * tap_sum).wrapping_add(1 << 30) as i32);
+        let cxy = _mm256_set1_epi32((256 * tap_sum).wrapping_add(1 << 30) as i32);
         let mu = |m: __m256i| _mm256_srli_epi32(_mm256_add_epi32(m, cm), 8);
         let sq = |a: __m256i, m: __m256i| {
-            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 8)), c30)
+            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 8)), csq)
         };
         let cross = |a: __m256i, m: __m256i, n: __m256i| {
             _mm256_add_epi32(
                 _mm256_add_epi32(a, _mm256_slli_epi32(_mm256_add_epi32(m, n), 7)),
-                c30,
+                cxy,
             )
         };
+        let [mr, md, xx, yy, xy] = acc;
         let o = out.add(PAD + j);
-        store_biased(o.add(MU1 * rs), mu(mr0), mu(mr1));
-        store_biased(o.add(MU2 * rs), mu(md0), mu(md1));
-        store_split(o.add(XXL * rs), o.add(XXH * rs), sq(xx0, mr0), sq(xx1, mr1));
-        store_split(o.add(YYL * rs), o.add(YYH * rs), sq(yy0, md0), sq(yy1, md1));
+        store_biased(o.add(MU1 * rs), mu(mr[0]), mu(mr[1]));
+        store_biased(o.add(MU2 * rs), mu(md[0]), mu(md[1]));
+        store_split(
+            o.add(XXL * rs),
+            o.add(XXH * rs),
+            sq(xx[0], mr[0]),
+            sq(xx[1], mr[1]),
+        );
+        store_split(
+            o.add(YYL * rs),
+            o.add(YYH * rs),
+            sq(yy[0], md[0]),
+            sq(yy[1], md[1]),
+        );
         store_split(
             o.add(XYL * rs),
             o.add(XYH * rs),
-            cross(xy0, mr0, md0),
-            cross(xy1, mr1, md1),
+            cross(xy[0], mr[0], md[0]),
+            cross(xy[1], mr[1], md[1]),
         );
     }
 }
@@ -357,7 +396,7 @@ struct TermSums {
     num_log: __m256i,
     den_log: __m256i,
     den_non_log: __m256i,
-    /// 64-bit lanes (σ₂² can reach 2³¹).
+    /// Low and high 16-bit halves of σ₂² (which can reach 2³¹), summed separately.
     num_non_log: [__m256i; 2],
 }
 
@@ -385,16 +424,10 @@ impl TermSums {
             unsafe { _mm256_storeu_si256(a.as_mut_ptr() as *mut __m256i, v) };
             a.iter().map(|&x| x as i64).sum::<i64>()
         };
-        let sum64 = |v: __m256i| {
-            let mut a = [0u64; 4];
-            // SAFETY: `a` holds 4 u64; the caller guarantees AVX2.
-            unsafe { _mm256_storeu_si256(a.as_mut_ptr() as *mut __m256i, v) };
-            a.iter().sum::<u64>() as i64
-        };
         acc.num_log += sum32(self.num_log);
         acc.den_log += sum32(self.den_log);
         acc.den_non_log += sum32(self.den_non_log);
-        acc.num_non_log += sum64(self.num_non_log[0]) + sum64(self.num_non_log[1]);
+        acc.num_non_log += sum32(self.num_non_log[0]) + (sum32(self.num_non_log[1]) << 16);
         // SAFETY: the caller guarantees AVX2.
         *self = unsafe { TermSums::new() };
     }
@@ -416,17 +449,26 @@ unsafe fn mul_round32(a: __m256i, b: __m256i) -> __m256i {
     }
 }
 
-/// `table[idx] as u16` per 32-bit lane; `idx` must be below 65536.
+/// libvmaf's log2 table from index 32768 on (the only entries read: every index has its top
+/// bit set), widened to 32 bits so a gather needs no masking.
+pub(super) fn log2_table32() -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        scalar::log2_table()[32768..65536]
+            .iter()
+            .map(|&v| v as u32)
+            .collect()
+    })
+}
+
+/// `table32[idx]` per 32-bit lane, `idx` below 32768.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn lookup(table: &[u16], idx: __m256i) -> __m256i {
-    debug_assert!(table.len() > 65536);
-    // SAFETY: each lane reads 4 bytes at `table + 2·idx` with idx ≤ 65535, inside the
-    // 65537-entry table; the caller guarantees AVX2.
-    unsafe {
-        let g = _mm256_i32gather_epi32::<2>(table.as_ptr() as *const i32, idx);
-        _mm256_and_si256(g, _mm256_set1_epi32(0xffff))
-    }
+unsafe fn lookup(table32: &[u32], idx: __m256i) -> __m256i {
+    debug_assert!(table32.len() == 32768);
+    // SAFETY: every lane reads 4 bytes at `table32 + 4·idx` with idx < 32768 (the caller's
+    // contract), inside the table; the caller guarantees AVX2.
+    unsafe { _mm256_i32gather_epi32::<4>(table32.as_ptr() as *const i32, idx) }
 }
 
 /// High 32 bits of the doubles of `lo` (pixels 0-3) and `hi` (pixels 4-7), in the pixel order
@@ -450,7 +492,7 @@ unsafe fn high_words(lo: __m256d, hi: __m256d) -> __m256i {
 #[allow(clippy::too_many_arguments)]
 unsafe fn pixel_terms(
     sums: &mut TermSums,
-    table: &[u16],
+    table32: &[u32],
     egl: __m256d,
     sigma1: __m256i,
     sigma2: __m256i,
@@ -464,17 +506,14 @@ unsafe fn pixel_terms(
         let log = _mm256_and_si256(big, valid);
         let non_log = _mm256_andnot_si256(big, valid);
 
-        // σ₁² < σ²ₙ: count and sum σ₂²
+        // σ₁² < σ²ₙ: count and sum σ₂² (as two 16-bit halves, exact in 32-bit lanes)
         sums.den_non_log = _mm256_sub_epi32(sums.den_non_log, non_log);
         let s2 = _mm256_and_si256(sigma2, non_log);
-        sums.num_non_log[0] = _mm256_add_epi64(
+        sums.num_non_log[0] = _mm256_add_epi32(
             sums.num_non_log[0],
-            _mm256_cvtepu32_epi64(_mm256_castsi256_si128(s2)),
+            _mm256_and_si256(s2, _mm256_set1_epi32(0xffff)),
         );
-        sums.num_non_log[1] = _mm256_add_epi64(
-            sums.num_non_log[1],
-            _mm256_cvtepu32_epi64(_mm256_extracti128_si256::<1>(s2)),
-        );
+        sums.num_non_log[1] = _mm256_add_epi32(sums.num_non_log[1], _mm256_srli_epi32(s2, 16));
 
         if _mm256_testz_si256(log, log) != 0 {
             return;
@@ -487,9 +526,18 @@ unsafe fn pixel_terms(
             23,
         );
         let k = _mm256_sub_epi32(e, _mm256_set1_epi32(127 - 8 + 15));
-        let idx = _mm256_and_si256(_mm256_srlv_epi32(x, k), _mm256_set1_epi32(0xffff));
+        // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
+        let idx = _mm256_srlv_epi32(x, k);
+        // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
+        // the base pointer itself is never dereferenced.
+        let t = _mm256_mask_i32gather_epi32::<4>(
+            z,
+            table32.as_ptr().wrapping_sub(32768) as *const i32,
+            idx,
+            log,
+        );
         let den = _mm256_add_epi32(
-            lookup(table, idx),
+            t,
             _mm256_slli_epi32(_mm256_sub_epi32(k, _mm256_set1_epi32(17)), 11),
         );
         sums.den_log = _mm256_add_epi32(sums.den_log, _mm256_and_si256(den, log));
@@ -539,13 +587,13 @@ unsafe fn pixel_terms(
         // log2_64 of an exact double v ≥ 2¹⁷: table[top 16 bits] + 2048·(exponent − 15)
         let th = high_words(tt[0], tt[1]);
         let nh = high_words(nn[0], nn[1]);
+        // the 15 mantissa bits below the leading one: the table index less 32768
         let m15 = _mm256_set1_epi32(0x7fff);
-        let b15 = _mm256_set1_epi32(0x8000);
-        let it = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(th, 5), m15), b15);
-        let in_ = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(nh, 5), m15), b15);
+        let it = _mm256_and_si256(_mm256_srli_epi32(th, 5), m15);
+        let in_ = _mm256_and_si256(_mm256_srli_epi32(nh, 5), m15);
         let de = _mm256_sub_epi32(_mm256_srli_epi32(th, 20), _mm256_srli_epi32(nh, 20));
         let num = _mm256_add_epi32(
-            _mm256_sub_epi32(lookup(table, it), lookup(table, in_)),
+            _mm256_sub_epi32(lookup(table32, it), lookup(table32, in_)),
             _mm256_slli_epi32(de, 11),
         );
         // th/nh are in the pixel order 0,1,4,5,2,3,6,7: reorder the mask the same way
@@ -633,7 +681,7 @@ unsafe fn filter_pairs<const FW: usize>(
 /// Per-pixel terms of one row from the σ values [`horizontal_row`] left in `sig`.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn terms_row(sig: &[i32], w: usize, table: &[u16], egl: __m256d, acc: &mut VifAccum) {
+unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m256d, acc: &mut VifAccum) {
     let n = w.next_multiple_of(16);
     assert!(sig.len() >= 3 * n);
     // SAFETY: the caller guarantees AVX2; loads read 8 values at `8·v < n` of each run.
@@ -654,7 +702,7 @@ unsafe fn terms_row(sig: &[i32], w: usize, table: &[u16], egl: __m256d, acc: &mu
                 )
             };
             let ld = |r: usize| _mm256_loadu_si256(src.add(r * n + 8 * v) as *const __m256i);
-            pixel_terms(&mut sums, table, egl, ld(0), ld(1), ld(2), valid);
+            pixel_terms(&mut sums, table32, egl, ld(0), ld(1), ld(2), valid);
             if v % FLUSH_VECTORS == FLUSH_VECTORS - 1 {
                 sums.flush(acc);
             }
@@ -784,7 +832,7 @@ unsafe fn statistic<T: Sample, const FW: usize>(
     let rs = lane_row_len(s.width);
     assert!(w <= s.width, "scratch narrower than the plane");
     assert!(w > half && h > half, "plane smaller than the filter");
-    let table = scalar::log2_table();
+    let table32 = log2_table32();
     let shifts = vertical_shifts(scale, bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
     let sig = &mut s.sigma[..];
@@ -814,7 +862,7 @@ unsafe fn statistic<T: Sample, const FW: usize>(
             }
             pad_streams(lanes, rs, STREAMS, w, half);
             horizontal_row::<FW>(lanes, rs, w, sig);
-            terms_row(sig, w, table, egl_v, &mut acc);
+            terms_row(sig, w, table32, egl_v, &mut acc);
         }
     }
     acc

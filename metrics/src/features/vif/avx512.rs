@@ -14,10 +14,10 @@
 use std::arch::x86_64::*;
 
 use super::avx2::{
-    self, for_blocks, pad_streams, pair_taps, scale_of, vertical_column, Sample, VShifts,
-    FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
+    self, for_blocks, log2_table32, pad_streams, pair_taps, scale_of, vertical_column, Sample,
+    VShifts, FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
 };
-use super::scalar::{self, mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
+use super::scalar::{mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
 use super::{lane_row_len, PlanePair, Scratch};
 
 /// `vpmaddwd` of `x` with a tap pair, adding `x`'s high half × 65536 when the high tap wrapped.
@@ -63,7 +63,8 @@ unsafe fn store_split(lo_dst: *mut u16, hi_dst: *mut u16, lo: __m512i, hi: __m51
     }
 }
 
-/// Vertical pass of 8-bit scale 0 for pixels `j..j + 32` (see `avx2::vertical_u8_s0`).
+/// Vertical pass of 8-bit scale 0 for pixels `j..j + 32`: filters `p − 128` as
+/// `avx2::vertical_u8_s0` does, without its folding of symmetric taps.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 unsafe fn vertical_u8_s0(
@@ -358,32 +359,23 @@ impl TermSums {
             unsafe { _mm512_storeu_si512(a.as_mut_ptr() as *mut _, v) };
             a.iter().map(|&x| x as i64).sum::<i64>()
         };
-        let sum64 = |v: __m512i| {
-            let mut a = [0u64; 8];
-            // SAFETY: `a` holds 8 u64; the caller guarantees AVX-512.
-            unsafe { _mm512_storeu_si512(a.as_mut_ptr() as *mut _, v) };
-            a.iter().sum::<u64>() as i64
-        };
         acc.num_log += sum32(self.num_log);
         acc.den_log += sum32(self.den_log);
         acc.den_non_log += sum32(self.den_non_log);
-        acc.num_non_log += sum64(self.num_non_log[0]) + sum64(self.num_non_log[1]);
+        acc.num_non_log += sum32(self.num_non_log[0]) + (sum32(self.num_non_log[1]) << 16);
         // SAFETY: the caller guarantees AVX-512.
         *self = unsafe { TermSums::new() };
     }
 }
 
-/// `table[idx] as u16` per 32-bit lane; `idx` must be below 65536.
+/// `table32[idx]` per 32-bit lane, `idx` below 32768 (see `avx2::log2_table32`).
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn lookup(table: &[u16], idx: __m512i) -> __m512i {
-    debug_assert!(table.len() > 65536);
-    // SAFETY: each lane reads 4 bytes at `table + 2·idx` with idx ≤ 65535, inside the
-    // 65537-entry table; the caller guarantees AVX-512.
-    unsafe {
-        let g = _mm512_i32gather_epi32::<2>(idx, table.as_ptr() as *const i32);
-        _mm512_and_si512(g, _mm512_set1_epi32(0xffff))
-    }
+unsafe fn lookup(table32: &[u32], idx: __m512i) -> __m512i {
+    debug_assert!(table32.len() == 32768);
+    // SAFETY: every lane reads 4 bytes at `table32 + 4·idx` with idx < 32768 (the caller's
+    // contract), inside the table; the caller guarantees AVX-512.
+    unsafe { _mm512_i32gather_epi32::<4>(idx, table32.as_ptr() as *const i32) }
 }
 
 /// The per-pixel VIF terms of 16 pixels (see `avx2::pixel_terms`), added to `sums` where
@@ -392,7 +384,7 @@ unsafe fn lookup(table: &[u16], idx: __m512i) -> __m512i {
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 unsafe fn pixel_terms(
     sums: &mut TermSums,
-    table: &[u16],
+    table32: &[u32],
     egl: __m512d,
     sigma1: __m512i,
     sigma2: __m512i,
@@ -412,15 +404,13 @@ unsafe fn pixel_terms(
             sums.den_non_log,
             _mm512_set1_epi32(1),
         );
+        // σ₂² as two 16-bit halves, exact in 32-bit lanes
         let s2 = _mm512_maskz_mov_epi32(non_log, sigma2);
-        sums.num_non_log[0] = _mm512_add_epi64(
+        sums.num_non_log[0] = _mm512_add_epi32(
             sums.num_non_log[0],
-            _mm512_cvtepu32_epi64(_mm512_castsi512_si256(s2)),
+            _mm512_and_si512(s2, _mm512_set1_epi32(0xffff)),
         );
-        sums.num_non_log[1] = _mm512_add_epi64(
-            sums.num_non_log[1],
-            _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64::<1>(s2)),
-        );
+        sums.num_non_log[1] = _mm512_add_epi32(sums.num_non_log[1], _mm512_srli_epi32(s2, 16));
         if log == 0 {
             return;
         }
@@ -430,9 +420,18 @@ unsafe fn pixel_terms(
             23,
         );
         let k = _mm512_sub_epi32(e, _mm512_set1_epi32(127 - 8 + 15));
-        let idx = _mm512_and_si512(_mm512_srlv_epi32(x, k), _mm512_set1_epi32(0xffff));
+        // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
+        let idx = _mm512_srlv_epi32(x, k);
+        // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
+        // the base pointer itself is never dereferenced.
+        let t = _mm512_mask_i32gather_epi32::<4>(
+            z,
+            log,
+            idx,
+            table32.as_ptr().wrapping_sub(32768) as *const i32,
+        );
         let den = _mm512_add_epi32(
-            lookup(table, idx),
+            t,
             _mm512_slli_epi32(_mm512_sub_epi32(k, _mm512_set1_epi32(17)), 11),
         );
         sums.den_log = _mm512_mask_add_epi32(sums.den_log, log, sums.den_log, den);
@@ -477,13 +476,13 @@ unsafe fn pixel_terms(
         };
         let th = hw(tt[0], tt[1]);
         let nh = hw(nn[0], nn[1]);
+        // the 15 mantissa bits below the leading one: the table index less 32768
         let m15 = _mm512_set1_epi32(0x7fff);
-        let b15 = _mm512_set1_epi32(0x8000);
-        let it = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(th, 5), m15), b15);
-        let in_ = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(nh, 5), m15), b15);
+        let it = _mm512_and_si512(_mm512_srli_epi32(th, 5), m15);
+        let in_ = _mm512_and_si512(_mm512_srli_epi32(nh, 5), m15);
         let de = _mm512_sub_epi32(_mm512_srli_epi32(th, 20), _mm512_srli_epi32(nh, 20));
         let num = _mm512_add_epi32(
-            _mm512_sub_epi32(lookup(table, it), lookup(table, in_)),
+            _mm512_sub_epi32(lookup(table32, it), lookup(table32, in_)),
             _mm512_slli_epi32(de, 11),
         );
         sums.num_log = _mm512_mask_add_epi32(sums.num_log, cond, sums.num_log, num);
@@ -493,7 +492,7 @@ unsafe fn pixel_terms(
 /// Per-pixel terms of one row from the σ values [`horizontal_row`] left in `sig`.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn terms_row(sig: &[i32], w: usize, table: &[u16], egl: __m512d, acc: &mut VifAccum) {
+unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m512d, acc: &mut VifAccum) {
     let n = w.next_multiple_of(32);
     assert!(sig.len() >= 3 * n);
     // SAFETY: the caller guarantees AVX-512; loads read 16 values at `16·v < n` of each run.
@@ -511,7 +510,7 @@ unsafe fn terms_row(sig: &[i32], w: usize, table: &[u16], egl: __m512d, acc: &mu
                 _mm512_cmpgt_epi32_mask(wv, col)
             };
             let ld = |r: usize| _mm512_loadu_si512(src.add(r * n + 16 * v) as *const _);
-            pixel_terms(&mut sums, table, egl, ld(0), ld(1), ld(2), valid);
+            pixel_terms(&mut sums, table32, egl, ld(0), ld(1), ld(2), valid);
             // each lane takes one term per vector; the AVX2 bound holds per lane
             if v % FLUSH_VECTORS == FLUSH_VECTORS - 1 {
                 sums.flush(acc);
@@ -622,7 +621,7 @@ fn for_blocks32(w: usize, mut block: impl FnMut(usize)) {
     }
 }
 
-/// The statistic of one scale (see [`scalar::vif_statistic`]).
+/// The statistic of one scale (see [`super::scalar::vif_statistic`]).
 ///
 /// # Safety
 /// AVX-512; for `u8`, `FW == 17` and `bpc == 8`.
@@ -639,7 +638,7 @@ unsafe fn statistic<T: Sample512, const FW: usize>(
     let rs = lane_row_len(s.width);
     assert!(w <= s.width, "scratch narrower than the plane");
     assert!(w > half && h > half, "plane smaller than the filter");
-    let table = scalar::log2_table();
+    let table32 = log2_table32();
     let shifts = vertical_shifts(scale, bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
     let sig = &mut s.sigma[..];
@@ -675,7 +674,7 @@ unsafe fn statistic<T: Sample512, const FW: usize>(
             }
             pad_streams(lanes, rs, STREAMS, w, half);
             horizontal_row::<FW>(lanes, rs, w, sig);
-            terms_row(sig, w, table, egl_v, &mut acc);
+            terms_row(sig, w, table32, egl_v, &mut acc);
         }
     }
     acc
@@ -786,7 +785,7 @@ unsafe fn decimate_horizontal<const FW: usize>(
     }
 }
 
-/// Decimation to `FW`'s scale (see [`scalar::decimate`]).
+/// Decimation to `FW`'s scale (see [`super::scalar::decimate`]).
 ///
 /// # Safety
 /// AVX-512.
