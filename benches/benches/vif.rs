@@ -110,7 +110,7 @@ fn bench_kernels(c: &mut Criterion) {
         // decimated planes of scales 1..3 (identical at every level: the kernels are exact)
         let mut scaled: Vec<(Vec<u16>, Vec<u16>)> = Vec::new();
         {
-            let k = Kernels::scalar();
+            let k = Kernels::oracle();
             let mut s = Scratch::new(W);
             for scale in 1..4 {
                 let n = (W >> scale) * (H >> scale);

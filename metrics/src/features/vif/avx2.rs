@@ -1052,7 +1052,7 @@ fn check_avx2() {
 /// AVX2 statistic of 8-bit planes.
 ///
 /// Only 8-bit scale 0 has a vector path (decimated scales are 16-bit); other scales or depths
-/// run the scalar oracle.
+/// run the portable kernels.
 pub fn statistic_u8(
     p: &PlanePair<'_, u8>,
     scale: usize,
@@ -1062,7 +1062,7 @@ pub fn statistic_u8(
 ) -> VifAccum {
     check_avx2();
     if scale != 0 || bpc != 8 {
-        return (super::Kernels::scalar().statistic_u8)(p, scale, bpc, egl, s);
+        return (super::Kernels::portable().statistic_u8)(p, scale, bpc, egl, s);
     }
     // SAFETY: AVX2 is present (checked above); u8 runs with FW = 17 and bpc = 8.
     unsafe { statistic::<u8, 17>(p, bpc, egl, s) }

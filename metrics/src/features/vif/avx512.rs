@@ -869,7 +869,7 @@ fn check() {
     assert!(supported(), "AVX-512 kernel on a CPU without AVX-512");
 }
 
-/// AVX-512 statistic of 8-bit planes (8-bit scale 0; anything else runs the scalar oracle).
+/// AVX-512 statistic of 8-bit planes (8-bit scale 0; anything else runs the portable kernels).
 pub fn statistic_u8(
     p: &PlanePair<'_, u8>,
     scale: usize,
@@ -879,7 +879,7 @@ pub fn statistic_u8(
 ) -> VifAccum {
     check();
     if scale != 0 || bpc != 8 {
-        return (super::Kernels::scalar().statistic_u8)(p, scale, bpc, egl, s);
+        return (super::Kernels::portable().statistic_u8)(p, scale, bpc, egl, s);
     }
     // SAFETY: AVX-512 is present (checked above); u8 runs with FW = 17 and bpc = 8.
     unsafe { statistic::<u8, 17>(p, bpc, egl, s) }

@@ -6,14 +6,16 @@
 //! numerators and denominators.
 //!
 //! The arithmetic lives in two kernels, the per-scale statistic and the decimation between
-//! scales. [`scalar`] is the readable oracle; `avx2` and `avx512` (x86-64; the latter built
-//! with Rust ≥ 1.89) compute the same integers with SIMD. [`Kernels`] picks one set per
-//! extractor instance from [`cpu_level`] at creation.
+//! scales. [`scalar`] is the readable oracle, which only tests run; [`fast_scalar`] is the
+//! portable `Scalar` level; `avx2` and `avx512` (x86-64; the latter built with Rust ≥ 1.89)
+//! compute the same integers with SIMD. [`Kernels`] picks one set per extractor instance from
+//! [`cpu_level`] at creation.
 
 #[cfg(target_arch = "x86_64")]
 pub mod avx2;
 #[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
 pub mod avx512;
+pub mod fast_scalar;
 pub mod scalar;
 
 use std::sync::Arc;
@@ -103,6 +105,15 @@ pub fn create_at(
     geometry: Geometry,
     level: CpuLevel,
 ) -> Result<Box<dyn Extractor>> {
+    create_with(options, geometry, Kernels::best(level))
+}
+
+/// Creates a `vif` extractor running `kernels` (e.g. [`Kernels::oracle`] for tests).
+pub fn create_with(
+    options: &Options,
+    geometry: Geometry,
+    kernels: Kernels,
+) -> Result<Box<dyn Extractor>> {
     let (w, h) = (geometry.width, geometry.height);
     if w < MIN_SIZE || h < MIN_SIZE {
         return Err(Error::extraction(
@@ -126,7 +137,7 @@ pub fn create_at(
         egl: options.double("vif_enhn_gain_limit"),
         skip_scale0: options.bool("vif_skip_scale0"),
         geometry,
-        kernels: Kernels::best(level),
+        kernels,
         scaled_ref: [scaled(1), scaled(2), scaled(3)],
         scaled_dis: [scaled(1), scaled(2), scaled(3)],
         scratch: Scratch::new(w),
@@ -341,6 +352,8 @@ pub struct Scratch {
     width: usize,
     stat_rows: StatRows,
     dec_rows: DecimateRows,
+    /// Buffers of the portable kernels.
+    fast: fast_scalar::FastRows,
     /// SIMD row buffers: 8 rows of [`lane_row_len`] samples.
     lanes: Vec<u16>,
     /// SIMD per-pixel σ values of one row (3 runs of the width rounded up to 32).
@@ -360,6 +373,7 @@ impl Scratch {
             width,
             stat_rows: StatRows::new(width),
             dec_rows: DecimateRows::new(width),
+            fast: fast_scalar::FastRows::new(width),
             lanes: vec![0; 8 * lane_row_len(width)],
             sigma: vec![0; 3 * width.next_multiple_of(32)],
         }
@@ -404,14 +418,25 @@ impl std::fmt::Debug for Kernels {
 }
 
 impl Kernels {
-    /// The scalar oracle.
-    pub fn scalar() -> Kernels {
+    /// The readable oracle ([`scalar`]): the reference of the parity tests.
+    pub fn oracle() -> Kernels {
         Kernels {
             level: CpuLevel::Scalar,
-            statistic_u8: scalar_statistic::<u8>,
-            statistic_u16: scalar_statistic::<u16>,
-            decimate_u8: scalar_decimate::<u8>,
-            decimate_u16: scalar_decimate::<u16>,
+            statistic_u8: oracle_statistic::<u8>,
+            statistic_u16: oracle_statistic::<u16>,
+            decimate_u8: oracle_decimate::<u8>,
+            decimate_u16: oracle_decimate::<u16>,
+        }
+    }
+
+    /// The portable kernels of the `Scalar` level ([`fast_scalar`]).
+    pub fn portable() -> Kernels {
+        Kernels {
+            level: CpuLevel::Scalar,
+            statistic_u8: fast_scalar::statistic::<u8>,
+            statistic_u16: fast_scalar::statistic::<u16>,
+            decimate_u8: fast_scalar::decimate::<u8>,
+            decimate_u16: fast_scalar::decimate::<u16>,
         }
     }
 
@@ -421,7 +446,7 @@ impl Kernels {
             return None;
         }
         match level {
-            CpuLevel::Scalar => Some(Kernels::scalar()),
+            CpuLevel::Scalar => Some(Kernels::portable()),
             #[cfg(target_arch = "x86_64")]
             CpuLevel::Avx2 => Some(Kernels {
                 level,
@@ -464,7 +489,7 @@ impl Kernels {
     }
 }
 
-fn scalar_statistic<T: Copy + Into<u32>>(
+fn oracle_statistic<T: Copy + Into<u32>>(
     p: &PlanePair<'_, T>,
     scale: usize,
     bpc: u32,
@@ -487,7 +512,7 @@ fn scalar_statistic<T: Copy + Into<u32>>(
     )
 }
 
-fn scalar_decimate<T: Copy + Into<u32>>(
+fn oracle_decimate<T: Copy + Into<u32>>(
     p: &PlanePair<'_, T>,
     to_scale: usize,
     bpc: u32,

@@ -134,7 +134,7 @@ impl StatRows {
 
 /// Mirrors `half` entries on each side of `buf[MAX_HALF..MAX_HALF + w]` (`PADDING_SQ_DATA`).
 #[inline]
-fn pad_row<T: Copy>(buf: &mut [T], w: usize, half: usize) {
+pub(crate) fn pad_row<T: Copy>(buf: &mut [T], w: usize, half: usize) {
     let o = MAX_HALF;
     for f in 1..=half {
         buf[o - f] = buf[o + f];
@@ -171,7 +171,7 @@ impl VifAccum {
 /// the vertically filtered squares before the final round-shift by 16.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-fn pixel_term(
+pub(crate) fn pixel_term(
     acc: &mut VifAccum,
     table: &[u16],
     egl: f64,
