@@ -293,9 +293,11 @@ impl VShifts {
 
 /// Vertical pass of 16-bit samples (any scale and depth) for pixels `j..j + 16` of one row.
 ///
-/// Means filter the biased samples; squares filter the biased low and high halves of the
-/// 32-bit products and recombine: `((2¹⁶·H + L + add) >> s) = (H << (16 − s)) +
-/// ((L + add) >> s)` modulo 2³², exact because `L + add` < 2³².
+/// Filters the samples biased to signed, `p' = p − 32768`. Squares: p² = p'² + 2¹⁶·p' + 2³⁰,
+/// and p'² = 2¹⁶·h + l with `h` (its signed high half, ≤ 2¹⁴) needing no bias, so
+/// Σf·p² = 2¹⁶·(Σf·h + Σf·p' + 2³⁰) + Σf·l. The cross product uses the unsigned halves of
+/// r·d, both biased. Then `((2¹⁶·H + L + add) >> s) = (H << (16 − s)) + ((L + add) >> s)`
+/// modulo 2³², exact because `L + add` < 2³².
 #[inline]
 #[target_feature(enable = "avx2")]
 unsafe fn vertical_u16<const FW: usize>(
@@ -309,63 +311,117 @@ unsafe fn vertical_u16<const FW: usize>(
     // SAFETY: the caller guarantees AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j` and
     // 16 writable samples at `out + s * rs + PAD + j` for every stream `s`.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
+        let lo = vertical_u16_half::<FW, false>(rr, rd, j, sh);
+        let hi = vertical_u16_half::<FW, true>(rr, rd, j, sh);
+        let o = out.add(PAD + j);
+        store_biased(o.add(MU1 * rs), lo[0], hi[0]);
+        store_biased(o.add(MU2 * rs), lo[1], hi[1]);
+        store_split(o.add(XXL * rs), o.add(XXH * rs), lo[2], hi[2]);
+        store_split(o.add(YYL * rs), o.add(YYH * rs), lo[3], hi[3]);
+        store_split(o.add(XYL * rs), o.add(XYH * rs), lo[4], hi[4]);
+    }
+}
+
+/// Whether tap pair `p` of the filter with `fw` taps has a wrapped tap (see [`pair_taps`]):
+/// only scale 3's centre tap, 43728, exceeds 32767. A constant once `fw` and `p` are, unlike
+/// a flag read from a table.
+#[inline(always)]
+pub(super) const fn wraps(fw: usize, p: usize) -> bool {
+    fw == 3 && p == 0
+}
+
+/// Tap pairs of the filter with `fw` taps as `vpmaddwd` operands, with the wrap flag of
+/// [`pair_taps`]; entries past ⌈fw/2⌉ are unused.
+pub(super) const fn tap_pairs(fw: usize) -> [(i32, bool); 9] {
+    let filt = FILTERS[scale_of(fw)];
+    let mut out = [(0, false); 9];
+    let mut p = 0;
+    while 2 * p < fw {
+        let lo = filt[2 * p] as u32;
+        let hi = if 2 * p + 1 < fw {
+            filt[2 * p + 1] as u32
+        } else {
+            0
+        };
+        out[p] = ((lo | (hi << 16)) as i32, hi >= 32768);
+        p += 1;
+    }
+    out
+}
+
+/// One half of [`vertical_u16`]: the pixels `vpunpcklwd` (`HI` false: 0-3, 8-11) or
+/// `vpunpckhwd` (4-7, 12-15) puts in its lanes; returns `mu1 mu2 xx yy xy` as 32-bit values.
+///
+/// # Safety
+/// As [`vertical_u16`] (inlined into it).
+#[inline(always)]
+unsafe fn vertical_u16_half<const FW: usize, const HI: bool>(
+    rr: &[*const u16; FW],
+    rd: &[*const u16; FW],
+    j: usize,
+    sh: &VShifts,
+) -> [__m256i; 5] {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let pairs = const { tap_pairs(FW) };
         let bias = _mm256_set1_epi16(0x8000u16 as i16);
         let z = _mm256_setzero_si256();
         let load = |p: *const u16| _mm256_loadu_si256(p.add(j) as *const __m256i);
-        // [half][mu1, mu2, xx, yy, xy] as 32-bit values
-        let mut res = [[z; 5]; 2];
-        for (half, res) in res.iter_mut().enumerate() {
-            let mut a = [z; 8];
-            for p in 0..FW.div_ceil(2) {
-                let (t, wrap) = pair_taps(filt, p);
-                let t = _mm256_set1_epi32(t);
-                let r0 = load(rr[2 * p]);
-                let d0 = load(rd[2 * p]);
-                let (r1, d1) = if 2 * p + 1 < FW {
-                    (load(rr[2 * p + 1]), load(rd[2 * p + 1]))
-                } else {
-                    (z, z)
-                };
-                let (r, d) = if half == 0 {
-                    (_mm256_unpacklo_epi16(r0, r1), _mm256_unpacklo_epi16(d0, d1))
-                } else {
-                    (_mm256_unpackhi_epi16(r0, r1), _mm256_unpackhi_epi16(d0, d1))
-                };
-                let mut acc = |s: usize, x: __m256i| {
-                    a[s] = _mm256_add_epi32(a[s], madd(_mm256_xor_si256(x, bias), t, wrap));
-                };
-                acc(MU1, r);
-                acc(MU2, d);
-                acc(XXL, _mm256_mullo_epi16(r, r));
-                acc(XXH, _mm256_mulhi_epu16(r, r));
-                acc(YYL, _mm256_mullo_epi16(d, d));
-                acc(YYH, _mm256_mulhi_epu16(d, d));
-                acc(XYL, _mm256_mullo_epi16(r, d));
-                acc(XYH, _mm256_mulhi_epu16(r, d));
-            }
-            let mu = |m: __m256i| _mm256_srl_epi32(_mm256_add_epi32(m, sh.mu_add), sh.mu_shift);
-            let sq = |l: __m256i, h: __m256i| {
-                let h = _mm256_xor_si256(h, _mm256_set1_epi32(i32::MIN));
-                _mm256_add_epi32(
-                    _mm256_sll_epi32(h, sh.sq_up),
-                    _mm256_srl_epi32(_mm256_add_epi32(l, sh.sq_add), sh.sq_shift),
-                )
+        // mu1 mu2 xx_lo xx_hi yy_lo yy_hi xy_lo xy_hi
+        let mut a = [z; 8];
+        for (p, &(t, _)) in pairs.iter().enumerate().take(FW.div_ceil(2)) {
+            let wrap = wraps(FW, p);
+            let t = _mm256_set1_epi32(t);
+            let r0 = load(rr[2 * p]);
+            let d0 = load(rd[2 * p]);
+            // FW is odd: the last pair has one row
+            let last = 2 * p + 1 == FW;
+            let (r1, d1) = if last {
+                (z, z)
+            } else {
+                (load(rr[2 * p + 1]), load(rd[2 * p + 1]))
             };
-            *res = [
-                mu(a[MU1]),
-                mu(a[MU2]),
-                sq(a[XXL], a[XXH]),
-                sq(a[YYL], a[YYH]),
-                sq(a[XYL], a[XYH]),
-            ];
+            let (r, d) = if HI {
+                (_mm256_unpackhi_epi16(r0, r1), _mm256_unpackhi_epi16(d0, d1))
+            } else {
+                (_mm256_unpacklo_epi16(r0, r1), _mm256_unpacklo_epi16(d0, d1))
+            };
+            let mut acc = |s: usize, x: __m256i| {
+                a[s] = _mm256_add_epi32(a[s], madd(x, t, wrap));
+            };
+            acc(XYL, _mm256_xor_si256(_mm256_mullo_epi16(r, d), bias));
+            acc(XYH, _mm256_xor_si256(_mm256_mulhi_epu16(r, d), bias));
+            let (r, d) = (_mm256_xor_si256(r, bias), _mm256_xor_si256(d, bias));
+            acc(MU1, r);
+            acc(MU2, d);
+            acc(XXL, _mm256_xor_si256(_mm256_mullo_epi16(r, r), bias));
+            acc(XXH, _mm256_mulhi_epi16(r, r));
+            acc(YYL, _mm256_xor_si256(_mm256_mullo_epi16(d, d), bias));
+            acc(YYH, _mm256_mulhi_epi16(d, d));
         }
-        let o = out.add(PAD + j);
-        store_biased(o.add(MU1 * rs), res[0][0], res[1][0]);
-        store_biased(o.add(MU2 * rs), res[0][1], res[1][1]);
-        store_split(o.add(XXL * rs), o.add(XXH * rs), res[0][2], res[1][2]);
-        store_split(o.add(YYL * rs), o.add(YYH * rs), res[0][3], res[1][3]);
-        store_split(o.add(XYL * rs), o.add(XYH * rs), res[0][4], res[1][4]);
+        let mu = |m: __m256i| _mm256_srl_epi32(_mm256_add_epi32(m, sh.mu_add), sh.mu_shift);
+        let combine = |l: __m256i, h: __m256i| {
+            _mm256_add_epi32(
+                _mm256_sll_epi32(h, sh.sq_up),
+                _mm256_srl_epi32(_mm256_add_epi32(l, sh.sq_add), sh.sq_shift),
+            )
+        };
+        let c30 = _mm256_set1_epi32(1 << 30);
+        // H = Σf·h + Σf·p' + 2³⁰ for the squares; the biased cross high half carries −2³¹
+        let sq = |l: __m256i, h: __m256i, m: __m256i| {
+            combine(l, _mm256_add_epi32(_mm256_add_epi32(h, m), c30))
+        };
+        let cross = combine(
+            a[XYL],
+            _mm256_xor_si256(a[XYH], _mm256_set1_epi32(i32::MIN)),
+        );
+        [
+            mu(a[MU1]),
+            mu(a[MU2]),
+            sq(a[XXL], a[XXH], a[MU1]),
+            sq(a[YYL], a[YYH], a[MU2]),
+            cross,
+        ]
     }
 }
 
@@ -632,7 +688,7 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
             let row = src.add(PAD + (v / 2) * 16 + (v & 1) - half);
             let mut a = [z; STREAMS];
             for (s, a) in a.iter_mut().enumerate() {
-                *a = filter_pairs::<FW>(row.add(s * rs), &taps, filt);
+                *a = filter_pairs::<FW>(row.add(s * rs), &taps);
             }
             let sq = |l: __m256i, h: __m256i| {
                 _mm256_add_epi32(
@@ -662,17 +718,13 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
 /// # Safety
 /// AVX2 (inlined into AVX2 code) and 16 + 2·⌈FW/2⌉ readable samples at `row`.
 #[inline(always)]
-unsafe fn filter_pairs<const FW: usize>(
-    row: *const u16,
-    taps: &[__m256i; 9],
-    filt: &[u16],
-) -> __m256i {
+unsafe fn filter_pairs<const FW: usize>(row: *const u16, taps: &[__m256i; 9]) -> __m256i {
     // SAFETY: forwarded from the caller.
     unsafe {
         let mut acc = _mm256_setzero_si256();
         for (p, t) in taps.iter().enumerate().take(FW.div_ceil(2)) {
             let x = _mm256_loadu_si256(row.add(2 * p) as *const __m256i);
-            acc = _mm256_add_epi32(acc, madd(x, *t, pair_taps(filt, p).1));
+            acc = _mm256_add_epi32(acc, madd(x, *t, wraps(FW, p)));
         }
         acc
     }
@@ -888,12 +940,11 @@ pub(super) unsafe fn decimate_vertical<T: Sample, const FW: usize>(
 ) {
     // SAFETY: forwarded from the caller.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
         let z = _mm256_setzero_si256();
         let mut a = [z; 4];
         let mut biased = false;
         for p in 0..FW.div_ceil(2) {
-            let (t, wrap) = pair_taps(filt, p);
+            let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
             let t = _mm256_set1_epi32(t);
             let (r0, b) = T::load16(rr[2 * p].add(j));
             let (d0, _) = T::load16(rd[2 * p].add(j));
@@ -943,7 +994,6 @@ unsafe fn decimate_horizontal<const FW: usize>(
     // `s·rs + PAD + w + 16 + FW + 16 ≤ (s + 1)·rs` (checked above); stores write 16 samples at
     // `dj` when `dj + 16 ≤ dw`, else go through `tmp`.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
         let src = lanes.as_ptr();
         let c = _mm256_set1_epi32(i32::MIN.wrapping_add(32768));
         let mut dj = 0;
@@ -954,7 +1004,7 @@ unsafe fn decimate_horizontal<const FW: usize>(
                     let base = s * rs + PAD + 2 * (dj + 8 * b) - half;
                     let mut acc = _mm256_setzero_si256();
                     for p in 0..FW.div_ceil(2) {
-                        let (t, wrap) = pair_taps(filt, p);
+                        let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
                         let x = _mm256_loadu_si256(src.add(base + 2 * p) as *const __m256i);
                         acc = _mm256_add_epi32(acc, madd(x, _mm256_set1_epi32(t), wrap));
                     }
@@ -1135,6 +1185,31 @@ unsafe fn decimate_dispatch<T: Sample>(
             2 => decimate::<T, 5>(p, bpc, dst_ref, dst_dis, s),
             3 => decimate::<T, 3>(p, bpc, dst_ref, dst_dis, s),
             _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tap_pairs_and_wrap_flags() {
+        for fw in [17, 9, 5, 3] {
+            let filt = FILTERS[scale_of(fw)];
+            assert_eq!(filt.len(), fw);
+            let pairs = tap_pairs(fw);
+            for p in 0..fw.div_ceil(2) {
+                assert_eq!(pairs[p], pair_taps(filt, p), "fw {fw} pair {p}");
+                // the flag the kernels use is the table's
+                assert_eq!(wraps(fw, p), pairs[p].1, "fw {fw} pair {p}");
+                // a pair's taps, read back as signed halves (+65536 where wrapped)
+                let lo = pairs[p].0 as u32 & 0xffff;
+                let hi = (pairs[p].0 as u32 >> 16) as u16 as i16 as i32;
+                let hi = if pairs[p].1 { hi + 65536 } else { hi };
+                assert_eq!(lo, filt[2 * p] as u32);
+                assert_eq!(hi, filt.get(2 * p + 1).map_or(0, |&t| t as i32));
+            }
         }
     }
 }

@@ -14,8 +14,8 @@
 use std::arch::x86_64::*;
 
 use super::avx2::{
-    self, for_blocks, log2_table32, pad_streams, pair_taps, scale_of, vertical_column, Sample,
-    VShifts, FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
+    self, for_blocks, log2_table32, pad_streams, pair_taps, scale_of, tap_pairs, vertical_column,
+    wraps, Sample, VShifts, FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
 };
 use super::scalar::{mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
 use super::{lane_row_len, PlanePair, Scratch};
@@ -181,7 +181,6 @@ unsafe fn vertical_u16<const FW: usize>(
     // SAFETY: the caller guarantees AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j` and
     // 32 writable samples at `out + s * rs + PAD + j` for every stream `s`.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
         let bias = _mm512_set1_epi16(0x8000u16 as i16);
         let z = _mm512_setzero_si512();
         let load = |p: *const u16| _mm512_loadu_si512(p.add(j) as *const _);
@@ -189,7 +188,7 @@ unsafe fn vertical_u16<const FW: usize>(
         for (half, res) in res.iter_mut().enumerate() {
             let mut a = [z; 8];
             for p in 0..FW.div_ceil(2) {
-                let (t, wrap) = pair_taps(filt, p);
+                let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
                 let t = _mm512_set1_epi32(t);
                 let r0 = load(rr[2 * p]);
                 let d0 = load(rd[2 * p]);
@@ -285,7 +284,7 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
             let row = src.add(PAD + (v / 2) * 32 + (v & 1) - half);
             let mut a = [z; STREAMS];
             for (s, a) in a.iter_mut().enumerate() {
-                *a = filter_pairs::<FW>(row.add(s * rs), &taps, filt);
+                *a = filter_pairs::<FW>(row.add(s * rs), &taps);
             }
             let sq = |l: __m512i, h: __m512i| {
                 _mm512_add_epi32(
@@ -311,17 +310,13 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
 /// # Safety
 /// AVX-512 (inlined into AVX-512 code) and 32 + 2·⌈FW/2⌉ readable samples at `row`.
 #[inline(always)]
-unsafe fn filter_pairs<const FW: usize>(
-    row: *const u16,
-    taps: &[__m512i; 9],
-    filt: &[u16],
-) -> __m512i {
+unsafe fn filter_pairs<const FW: usize>(row: *const u16, taps: &[__m512i; 9]) -> __m512i {
     // SAFETY: forwarded from the caller.
     unsafe {
         let mut acc = _mm512_setzero_si512();
         for (p, t) in taps.iter().enumerate().take(FW.div_ceil(2)) {
             let x = _mm512_loadu_si512(row.add(2 * p) as *const _);
-            acc = _mm512_add_epi32(acc, madd(x, *t, pair_taps(filt, p).1));
+            acc = _mm512_add_epi32(acc, madd(x, *t, wraps(FW, p)));
         }
         acc
     }
@@ -698,12 +693,11 @@ unsafe fn decimate_vertical<T: Sample512, const FW: usize>(
 ) {
     // SAFETY: forwarded from the caller.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
         let z = _mm512_setzero_si512();
         let mut a = [z; 4];
         let mut biased = false;
         for p in 0..FW.div_ceil(2) {
-            let (t, wrap) = pair_taps(filt, p);
+            let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
             let t = _mm512_set1_epi32(t);
             let (r0, b) = T::load32(rr[2 * p].add(j));
             let (d0, _) = T::load32(rd[2 * p].add(j));
@@ -752,7 +746,6 @@ unsafe fn decimate_horizontal<const FW: usize>(
     // inside stream `s`'s row (checked above); stores write 32 samples at `dj` when
     // `dj + 32 ≤ dw`, else go through `tmp`.
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
         let src = lanes.as_ptr();
         let c = _mm512_set1_epi32(i32::MIN.wrapping_add(32768));
         let order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
@@ -764,7 +757,7 @@ unsafe fn decimate_horizontal<const FW: usize>(
                     let base = s * rs + PAD + 2 * (dj + 16 * b) - half;
                     let mut acc = _mm512_setzero_si512();
                     for p in 0..FW.div_ceil(2) {
-                        let (t, wrap) = pair_taps(filt, p);
+                        let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
                         let x = _mm512_loadu_si512(src.add(base + 2 * p) as *const _);
                         acc = _mm512_add_epi32(acc, madd(x, _mm512_set1_epi32(t), wrap));
                     }
