@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 fn main() {
+    avx512_cfg();
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let registry_path = manifest.join("../models/registry.json");
     println!("cargo:rerun-if-changed={}", registry_path.display());
@@ -65,6 +66,30 @@ fn main() {
     .unwrap();
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("builtin_models.rs");
     std::fs::write(dest, out).expect("write builtin_models.rs");
+}
+
+/// Sets `cfg(rvmaf_avx512)` when the compiler has the AVX-512 intrinsics and target features
+/// (stable since Rust 1.89), so AVX-512 kernels build there and older compilers still build the
+/// rest.
+fn avx512_cfg() {
+    println!("cargo:rustc-check-cfg=cfg(rvmaf_avx512)");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let minor = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|v| {
+            // "rustc 1.95.0 (...)"
+            let ver = v.split_whitespace().nth(1)?.to_string();
+            let mut it = ver.split('.');
+            let major: u32 = it.next()?.parse().ok()?;
+            let minor: u32 = it.next()?.parse().ok()?;
+            (major == 1).then_some(minor)
+        });
+    if minor.is_some_and(|m| m >= 89) {
+        println!("cargo:rustc-cfg=rvmaf_avx512");
+    }
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::collector::Collector;
 use crate::error::{Error, Result};
-use crate::features::{self, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{self, Diagnostic, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, Picture, PictureView};
 use crate::model::{LoadedModel, Model, ModelCollection};
 use crate::options::{feature_alias, feature_unalias, FeatureDict, Options};
@@ -44,6 +44,8 @@ pub struct ContextBuilder {
     key_order: KeyOrder,
     no_prediction: bool,
     threads: usize,
+    /// Distorted inputs scored against the reference (1 for a plain [`Context`]).
+    lanes: usize,
 }
 
 impl ContextBuilder {
@@ -132,8 +134,10 @@ impl ContextBuilder {
             n => n,
         };
         Ok(Context {
+            slot_defs: Arc::new(reg.iter().map(|r| r.def).collect()),
             registered: reg,
-            local: Vec::new(),
+            shared: Vec::new(),
+            lanes: (0..self.lanes.max(1)).map(|_| Lane::new()).collect(),
             workers: None,
             threads,
             models: self.models,
@@ -142,10 +146,6 @@ impl ContextBuilder {
             key_order: self.key_order,
             no_prediction: self.no_prediction,
             geometry: None,
-            collector: Collector::new(),
-            frames: 0,
-            pending: VecDeque::new(),
-            pending_base: 0,
             prev: VecDeque::new(),
             spare: Vec::new(),
             flushed: false,
@@ -168,15 +168,57 @@ pub fn parse_feature_spec(spec: &str) -> Result<(String, FeatureDict)> {
     Ok((name.to_string(), FeatureDict::parse_colon_list(rest)?))
 }
 
-/// A finished or in-flight frame: scores per registered extractor, filled as they arrive.
+/// A frame pushed to one lane, with its scores per registered extractor as they arrive.
 struct Pending {
     index: usize,
     scores: Vec<Option<FrameScores>>,
     outstanding: bool,
 }
 
-/// Result of one frame computed on a worker: (extractor slot, scores) per non-temporal extractor.
-type JobResult = (usize, Result<Vec<(usize, FrameScores)>>);
+/// One distorted input scored against the shared reference stream: its own temporal
+/// extractor instances, scores and frames in flight.
+struct Lane {
+    /// Temporal extractor instances (`None` for the other slots).
+    temporal: Vec<Option<Box<dyn Extractor>>>,
+    collector: Collector,
+    pending: VecDeque<Pending>,
+    /// Sequence number of `pending.front()`.
+    pending_base: usize,
+    frames: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Lane {
+    fn new() -> Lane {
+        Lane {
+            temporal: Vec::new(),
+            collector: Collector::new(),
+            pending: VecDeque::new(),
+            pending_base: 0,
+            frames: 0,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// What one lane asks of a frame: its distorted picture, frame index, sequence number in the
+/// lane and whether subsampling skips the frame.
+struct LaneJob {
+    lane: usize,
+    seq: usize,
+    index: usize,
+    skip: bool,
+    /// Copy of the distorted picture (threaded runs only).
+    distorted: Option<Arc<Picture>>,
+}
+
+/// Scores of one lane for one frame: (slot, scores) per extractor, plus new diagnostics.
+struct LaneResult {
+    lane: usize,
+    seq: usize,
+    scores: Vec<(usize, FrameScores)>,
+    diagnostics: Vec<Diagnostic>,
+}
 
 /// The worker side of a threaded context.
 struct Workers {
@@ -185,15 +227,15 @@ struct Workers {
     sets: Arc<Mutex<Vec<InstanceSet>>>,
     /// Every worker-side extractor: (slot, definition, options).
     defs: Arc<Vec<WorkerDef>>,
-    tx: Sender<JobResult>,
-    rx: Receiver<JobResult>,
+    tx: Sender<Result<Vec<LaneResult>>>,
+    rx: Receiver<Result<Vec<LaneResult>>>,
     in_flight: usize,
     max_in_flight: usize,
 }
 
 type WorkerDef = (usize, &'static ExtractorDef, Options);
 
-/// One worker's instances of the worker-side extractors, by registration slot.
+/// Instances of the non-temporal extractors, by registration slot.
 type InstanceSet = Vec<(usize, Box<dyn Extractor>)>;
 
 /// A scoring run: push frame pairs, then [`Context::finish`].
@@ -203,9 +245,12 @@ type InstanceSet = Vec<(usize, Box<dyn Extractor>)>;
 /// collected in push order, so outputs are identical for every thread count.
 pub struct Context {
     registered: Vec<Registered>,
-    /// Instances run on the calling thread: every temporal extractor, and every extractor when
-    /// single-threaded (`None` for those that live on workers).
-    local: Vec<Option<Box<dyn Extractor>>>,
+    /// Definition of each registered slot (shared with workers).
+    slot_defs: Arc<Vec<&'static ExtractorDef>>,
+    /// Non-temporal instances used on the calling thread when single-threaded (shared by all
+    /// lanes: they keep no state between frames).
+    shared: InstanceSet,
+    lanes: Vec<Lane>,
     workers: Option<Workers>,
     threads: usize,
     models: Vec<LoadedModel>,
@@ -214,12 +259,6 @@ pub struct Context {
     key_order: KeyOrder,
     no_prediction: bool,
     geometry: Option<Geometry>,
-    collector: Collector,
-    frames: usize,
-    /// Frames pushed but not yet appended to the collector, in push order.
-    pending: VecDeque<Pending>,
-    /// Sequence number of `pending.front()`.
-    pending_base: usize,
     /// Reference pictures of the last two frames (for PREV_REF extractors).
     prev: VecDeque<Arc<Picture>>,
     /// Picture buffers to recycle.
@@ -234,7 +273,8 @@ impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context")
             .field("extractors", &self.extractor_keys())
-            .field("frames", &self.frames)
+            .field("inputs", &self.lanes.len())
+            .field("frames", &self.lanes[0].frames)
             .field("threads", &self.threads)
             .finish()
     }
@@ -267,7 +307,7 @@ impl Context {
 
     /// Frames pushed so far.
     pub fn frames(&self) -> usize {
-        self.frames
+        self.lanes[0].frames
     }
 
     /// Worker threads used (1 = everything on the calling thread).
@@ -277,12 +317,12 @@ impl Context {
 
     /// Scores collected so far (complete for every frame once [`Context::flush`] returned).
     pub fn collector(&self) -> &Collector {
-        &self.collector
+        &self.lanes[0].collector
     }
 
     /// Mutable access to the scores (to import external per-frame values).
     pub fn collector_mut(&mut self) -> &mut Collector {
-        &mut self.collector
+        &mut self.lanes[0].collector
     }
 
     /// Geometry of the stream, once the first frame was pushed.
@@ -292,18 +332,27 @@ impl Context {
 
     fn init(&mut self, g: Geometry) -> Result<()> {
         let threaded = self.threads > 1;
-        let mut local = Vec::with_capacity(self.registered.len());
-        for r in &self.registered {
-            // Instances are created here even for worker-side extractors, so that size and
-            // option errors surface on the first push, on the calling thread.
+        // Every instance is created here, even those that will live on workers, so that size
+        // and option errors surface on the first push, on the calling thread.
+        let mut shared = Vec::new();
+        for (i, r) in self.registered.iter().enumerate() {
             let inst = (r.def.create)(&r.options, g)?;
-            local.push(if threaded && !r.def.temporal {
-                None
-            } else {
-                Some(inst)
-            });
+            if !r.def.temporal && !threaded {
+                shared.push((i, inst));
+            }
         }
-        self.local = local;
+        for lane in &mut self.lanes {
+            let mut t = Vec::with_capacity(self.registered.len());
+            for r in &self.registered {
+                t.push(if r.def.temporal {
+                    Some((r.def.create)(&r.options, g)?)
+                } else {
+                    None
+                });
+            }
+            lane.temporal = t;
+        }
+        self.shared = shared;
         self.geometry = Some(g);
         if threaded && self.registered.iter().any(|r| !r.def.temporal) {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -352,7 +401,7 @@ impl Context {
     }
 
     fn recycle(&mut self, p: Arc<Picture>) {
-        if self.spare.len() < 4 * self.threads + 4 {
+        if self.spare.len() < (4 * self.threads + 4) * (self.lanes.len() + 1) {
             self.spare.push(p);
         }
     }
@@ -361,8 +410,8 @@ impl Context {
     /// Both pictures must share format, depth and size with each other and with every earlier
     /// frame.
     pub fn push(&mut self, reference: &PictureView<'_>, distorted: &PictureView<'_>) -> Result<()> {
-        let index = self.frames;
-        self.push_indexed(reference, distorted, index)
+        let index = self.lanes[0].frames;
+        self.push_lanes(reference, &[(0, *distorted)], Some(index))
     }
 
     /// Scores one frame pair under an explicit frame index (libvmaf's `vmaf_read_pictures`).
@@ -373,13 +422,26 @@ impl Context {
         distorted: &PictureView<'_>,
         index: usize,
     ) -> Result<()> {
+        self.push_lanes(reference, &[(0, *distorted)], Some(index))
+    }
+
+    /// Pushes one reference frame and the matching frame of the given lanes (index = each
+    /// lane's frame count unless `index` is given).
+    fn push_lanes(
+        &mut self,
+        reference: &PictureView<'_>,
+        distorted: &[(usize, PictureView<'_>)],
+        index: Option<usize>,
+    ) -> Result<()> {
         if self.flushed {
             return Err(Error::invalid("frames cannot be pushed after flush"));
         }
         let g = reference.geometry();
-        let gd = distorted.geometry();
-        if g != gd {
-            return Err(Error::Mismatch(describe_mismatch(&g, &gd)));
+        for (_, d) in distorted {
+            let gd = d.geometry();
+            if g != gd {
+                return Err(Error::Mismatch(describe_mismatch(&g, &gd)));
+            }
         }
         match self.geometry {
             None => {
@@ -389,93 +451,117 @@ impl Context {
             Some(g0) if g0 != g => {
                 return Err(Error::Mismatch(format!(
                     "frame {} is {}, earlier frames were {}",
-                    self.frames,
+                    self.lanes[0].frames,
                     describe(&g),
                     describe(&g0)
                 )))
             }
             Some(_) => {}
         }
-        let skip = self.subsample > 1 && index % self.subsample != 0;
-        let n = self.registered.len();
-        let mut pending = Pending {
-            index,
-            scores: (0..n).map(|_| None).collect(),
-            outstanding: false,
-        };
         let prev_ref = self.prev.back().cloned();
         let prev_prev_ref = if self.prev.len() >= 2 {
             self.prev.front().cloned()
         } else {
             None
         };
+        let n = self.registered.len();
+        let mut jobs: Vec<LaneJob> = Vec::with_capacity(distorted.len());
 
-        // Extractors on the calling thread, in registration order.
-        {
+        // Temporal extractors run here, in order, for each lane.
+        for (lane_id, d) in distorted {
+            let lane = &mut self.lanes[*lane_id];
+            let idx = index.unwrap_or(lane.frames);
+            let skip = self.subsample > 1 && !idx.is_multiple_of(self.subsample);
+            let mut pending = Pending {
+                index: idx,
+                scores: (0..n).map(|_| None).collect(),
+                outstanding: false,
+            };
             let input = FrameInput {
-                index,
+                index: idx,
                 reference: *reference,
-                distorted: *distorted,
+                distorted: *d,
                 prev_ref: prev_ref.as_deref().map(Picture::view),
                 prev_prev_ref: prev_prev_ref.as_deref().map(Picture::view),
             };
             for (i, r) in self.registered.iter().enumerate() {
-                let Some(inst) = self.local[i].as_mut() else {
+                let Some(inst) = lane.temporal[i].as_mut() else {
                     continue;
                 };
-                if skip && !r.def.temporal && !r.def.prev_ref {
-                    continue;
-                }
                 let mut out = FrameScores::new();
+                let before = inst.diagnostics();
                 inst.extract(&input, &mut out)?;
+                lane.diagnostics
+                    .extend(new_diagnostics(&before, &inst.diagnostics(), idx));
                 if self.key_order == KeyOrder::Threaded && r.def.temporal {
-                    append_scores(&mut self.collector, &out, index)?;
+                    append_scores(&mut lane.collector, &out, idx)?;
                 } else {
                     pending.scores[i] = Some(out);
                 }
             }
+            let seq = lane.pending_base + lane.pending.len();
+            lane.pending.push_back(pending);
+            lane.frames += 1;
+            jobs.push(LaneJob {
+                lane: *lane_id,
+                seq,
+                index: idx,
+                skip,
+                distorted: None,
+            });
         }
 
-        // Worker-side extractors.
-        let ref_arc = if self.workers.is_some() || self.needs_prev() {
+        // The other extractors: on workers, or here with the shared instances.
+        let any_non_temporal = self.registered.iter().any(|r| !r.def.temporal);
+        let ref_arc = if (any_non_temporal && self.workers.is_some()) || self.needs_prev() {
             Some(self.copy_picture(reference)?)
         } else {
             None
         };
-        if self.workers.is_some() {
-            let active: Vec<usize> = self
-                .registered
-                .iter()
-                .enumerate()
-                .filter(|(i, r)| self.local[*i].is_none() && (!skip || r.def.prev_ref))
-                .map(|(i, _)| i)
-                .collect();
-            if !active.is_empty() {
-                let dis_arc = self.copy_picture(distorted)?;
-                let seq = self.pending_base + self.pending.len();
-                pending.outstanding = true;
+        if any_non_temporal {
+            if self.workers.is_some() {
+                for (job, (_, d)) in jobs.iter_mut().zip(distorted) {
+                    job.distorted = Some(self.copy_picture(d)?);
+                }
+                for job in &jobs {
+                    let lane = &mut self.lanes[job.lane];
+                    let k = job.seq - lane.pending_base;
+                    lane.pending[k].outstanding = true;
+                }
                 let w = self.workers.as_mut().expect("threaded");
                 let (sets, defs, tx) = (Arc::clone(&w.sets), Arc::clone(&w.defs), w.tx.clone());
+                let slot_defs = Arc::clone(&self.slot_defs);
                 let refp = Arc::clone(ref_arc.as_ref().expect("copied"));
-                let geometry = g;
                 w.in_flight += 1;
                 w.pool.spawn(move || {
-                    let res = run_job(
+                    let res = run_worker_job(
                         &sets,
                         &defs,
-                        &active,
-                        geometry,
-                        index,
+                        &slot_defs,
+                        g,
                         &refp,
-                        &dis_arc,
                         prev_ref,
                         prev_prev_ref,
+                        &jobs,
                     );
-                    let _ = tx.send((seq, res));
+                    let _ = tx.send(res);
                 });
+            } else {
+                let views: Vec<PictureView<'_>> = distorted.iter().map(|(_, d)| *d).collect();
+                let prev = prev_ref.as_deref().map(Picture::view);
+                let prev2 = prev_prev_ref.as_deref().map(Picture::view);
+                let results = run_non_temporal(
+                    &mut self.shared,
+                    &self.slot_defs,
+                    reference,
+                    &views,
+                    prev,
+                    prev2,
+                    &jobs,
+                )?;
+                self.store(results);
             }
         }
-        self.pending.push_back(pending);
         if let Some(r) = ref_arc {
             if self.needs_prev() {
                 self.prev.push_back(r);
@@ -487,7 +573,6 @@ impl Context {
                 self.recycle(r);
             }
         }
-        self.frames += 1;
         // Backpressure: keep at most `max_in_flight` frames on the workers.
         loop {
             let wait = match &self.workers {
@@ -502,12 +587,25 @@ impl Context {
         Ok(())
     }
 
+    /// Files worker or local results into the lanes' pending frames.
+    fn store(&mut self, results: Vec<LaneResult>) {
+        for r in results {
+            let lane = &mut self.lanes[r.lane];
+            let p = &mut lane.pending[r.seq - lane.pending_base];
+            for (i, s) in r.scores {
+                p.scores[i] = Some(s);
+            }
+            p.outstanding = false;
+            lane.diagnostics.extend(r.diagnostics);
+        }
+    }
+
     /// Collects finished jobs (blocking for one when `block`) and appends every frame whose
     /// scores are complete, in push order.
     fn drain(&mut self, block: bool) -> Result<()> {
         let mut first_err = None;
+        let mut got = Vec::new();
         if let Some(w) = &mut self.workers {
-            let mut got = Vec::new();
             if block && w.in_flight > 0 {
                 got.push(
                     w.rx.recv()
@@ -518,19 +616,13 @@ impl Context {
                 got.push(r);
             }
             w.in_flight -= got.len();
-            for (seq, res) in got {
-                match res {
-                    Ok(list) => {
-                        let p = &mut self.pending[seq - self.pending_base];
-                        for (i, s) in list {
-                            p.scores[i] = Some(s);
-                        }
-                        p.outstanding = false;
-                    }
-                    Err(e) => {
-                        if first_err.is_none() {
-                            first_err = Some(e);
-                        }
+        }
+        for res in got {
+            match res {
+                Ok(list) => self.store(list),
+                Err(e) => {
+                    if first_err.is_none() {
+                        first_err = Some(e);
                     }
                 }
             }
@@ -541,20 +633,22 @@ impl Context {
         // libvmaf with threads runs temporal extractors when a frame is read and the others on
         // workers that finish later; its typical key order is therefore "temporal scores of
         // frame n+1 before the worker scores of frame n". Threaded order reproduces that
-        // deterministically: temporal scores are appended at push time (see `push_indexed`)
+        // deterministically: temporal scores are appended at push time (see `push_lanes`)
         // and a frame's other scores once the next frame was pushed (or at flush).
-        let total = self.pending_base + self.pending.len();
-        while let Some(p) = self.pending.front() {
-            let seq = self.pending_base;
-            if p.outstanding
-                || (self.key_order == KeyOrder::Threaded && !self.flushing && seq + 1 >= total)
-            {
-                break;
-            }
-            let p = self.pending.pop_front().expect("front");
-            self.pending_base += 1;
-            for s in p.scores.iter().flatten() {
-                append_scores(&mut self.collector, s, p.index)?;
+        for lane in &mut self.lanes {
+            let total = lane.pending_base + lane.pending.len();
+            while let Some(p) = lane.pending.front() {
+                let seq = lane.pending_base;
+                if p.outstanding
+                    || (self.key_order == KeyOrder::Threaded && !self.flushing && seq + 1 >= total)
+                {
+                    break;
+                }
+                let p = lane.pending.pop_front().expect("front");
+                lane.pending_base += 1;
+                for s in p.scores.iter().flatten() {
+                    append_scores(&mut lane.collector, s, p.index)?;
+                }
             }
         }
         Ok(())
@@ -566,7 +660,7 @@ impl Context {
         if self.flushed {
             return Ok(());
         }
-        if self.frames == 0 {
+        if self.lanes.iter().any(|l| l.frames == 0) {
             return Err(Error::invalid("no frames were scored"));
         }
         self.flushing = true;
@@ -575,17 +669,15 @@ impl Context {
         }
         self.drain(false)?;
         let g = self.geometry.expect("initialised with the first frame");
-        for i in 0..self.registered.len() {
-            if self.local[i].is_none() {
-                // Worker-side extractors flush from the collector alone (libvmaf flushes its
-                // never-initialised template the same way).
-                let r = &self.registered[i];
-                self.local[i] = Some((r.def.create)(&r.options, g)?);
+        for lane in &mut self.lanes {
+            for (i, r) in self.registered.iter().enumerate() {
+                match lane.temporal[i].as_mut() {
+                    Some(inst) => inst.flush(&mut lane.collector)?,
+                    // Non-temporal extractors flush from the collector alone (libvmaf flushes
+                    // its never-initialised template the same way).
+                    None => (r.def.create)(&r.options, g)?.flush(&mut lane.collector)?,
+                }
             }
-            self.local[i]
-                .as_mut()
-                .expect("instance")
-                .flush(&mut self.collector)?;
         }
         self.flushed = true;
         Ok(())
@@ -595,68 +687,100 @@ impl Context {
     /// scores (and bootstrap statistics) to the collector.
     pub fn predict(&mut self) -> Result<()> {
         self.flush()?;
-        let kept: Vec<usize> = (0..self.collector.frame_count().max(self.frames))
-            .filter(|i| self.subsample <= 1 || i % self.subsample == 0)
-            .collect();
-        for (m, keys) in self.models.iter().zip(&self.model_keys) {
-            let (primary, k): (&Model, &Vec<String>) = match m {
-                LoadedModel::Single(x) => (x, &keys[0]),
-                LoadedModel::Collection(c) => (&c.primary, &keys[0]),
-            };
-            for &i in &kept {
-                let s = primary.predict(&self.collector, k, i, false)?;
-                self.collector.append(&primary.name, i, s)?;
+        for lane in &mut self.lanes {
+            let kept: Vec<usize> = (0..lane.collector.frame_count().max(lane.frames))
+                .filter(|i| self.subsample <= 1 || i % self.subsample == 0)
+                .collect();
+            for (m, keys) in self.models.iter().zip(&self.model_keys) {
+                let (primary, k): (&Model, &Vec<String>) = match m {
+                    LoadedModel::Single(x) => (x, &keys[0]),
+                    LoadedModel::Collection(c) => (&c.primary, &keys[0]),
+                };
+                for &i in &kept {
+                    let s = primary.predict(&lane.collector, k, i, false)?;
+                    lane.collector.append(&primary.name, i, s)?;
+                }
             }
-        }
-        for (m, keys) in self.models.iter().zip(&self.model_keys) {
-            if let LoadedModel::Collection(c) = m {
-                score_collection(c, &keys[1..], &mut self.collector, &kept)?;
+            for (m, keys) in self.models.iter().zip(&self.model_keys) {
+                if let LoadedModel::Collection(c) = m {
+                    score_collection(c, &keys[1..], &mut lane.collector, &kept)?;
+                }
             }
         }
         Ok(())
     }
 
     /// Flushes, predicts every model (unless built with `no_prediction`) and returns the report.
-    pub fn finish(mut self) -> Result<Report> {
+    pub fn finish(self) -> Result<Report> {
+        Ok(self.finish_all()?.remove(0))
+    }
+
+    /// [`Context::finish`] for every lane.
+    fn finish_all(mut self) -> Result<Vec<Report>> {
         self.flush()?;
         if !self.no_prediction {
             self.predict()?;
         }
-        let model_names = if self.no_prediction {
-            Vec::new()
+        let (model_names, collections) = if self.no_prediction {
+            (Vec::new(), Vec::new())
         } else {
-            self.models.iter().map(|m| m.name().to_string()).collect()
-        };
-        let collections = if self.no_prediction {
-            Vec::new()
-        } else {
-            self.models
-                .iter()
-                .filter_map(|m| match m {
-                    LoadedModel::Collection(c) => Some(c.name.clone()),
-                    _ => None,
-                })
-                .collect()
+            (
+                self.models
+                    .iter()
+                    .map(|m| m.name().to_string())
+                    .collect::<Vec<_>>(),
+                self.models
+                    .iter()
+                    .filter_map(|m| match m {
+                        LoadedModel::Collection(c) => Some(c.name.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let g = self.geometry.expect("initialised with the first frame");
         let secs = self
             .started
             .map(|t| t.elapsed().as_secs_f64())
             .unwrap_or(0.0);
-        Ok(Report {
-            collector: std::mem::take(&mut self.collector),
-            frame_count: self.frames,
-            subsample: self.subsample,
-            geometry: g,
-            fps: if secs > 0.0 {
-                Some(self.frames as f64 / secs)
-            } else {
-                None
-            },
-            models: model_names,
-            collections,
-        })
+        let mut reports = Vec::with_capacity(self.lanes.len());
+        for lane in &mut self.lanes {
+            reports.push(Report {
+                diagnostics: features::merge_diagnostics(std::mem::take(&mut lane.diagnostics)),
+                collector: std::mem::take(&mut lane.collector),
+                frame_count: lane.frames,
+                subsample: self.subsample,
+                geometry: g,
+                fps: (secs > 0.0).then(|| lane.frames as f64 / secs),
+                models: model_names.clone(),
+                collections: collections.clone(),
+            });
+        }
+        Ok(reports)
     }
+}
+
+/// Diagnostics added between two snapshots of an instance's counters, taken around the
+/// extraction of frame `index`.
+fn new_diagnostics(before: &[Diagnostic], after: &[Diagnostic], index: usize) -> Vec<Diagnostic> {
+    after
+        .iter()
+        .filter_map(|a| {
+            let b = before
+                .iter()
+                .find(|b| b.extractor == a.extractor && b.message == a.message);
+            let (count, frames) = match b {
+                Some(b) => (a.count - b.count, a.frames - b.frames),
+                None => (a.count, a.frames),
+            };
+            (count > 0).then(|| Diagnostic {
+                count,
+                frames,
+                first_frame: (frames > 0).then_some(index),
+                ..a.clone()
+            })
+        })
+        .collect()
 }
 
 /// Appends one extractor's scores of frame `index` (and its late scores for earlier frames).
@@ -670,19 +794,87 @@ fn append_scores(collector: &mut Collector, s: &FrameScores, index: usize) -> Re
     Ok(())
 }
 
+/// Runs the non-temporal extractors of one frame for every lane job: reference-only extractors
+/// once, reference-side preparation once, the pair part per lane.
+fn run_non_temporal(
+    set: &mut InstanceSet,
+    slot_defs: &[&'static ExtractorDef],
+    reference: &PictureView<'_>,
+    distorted: &[PictureView<'_>],
+    prev_ref: Option<PictureView<'_>>,
+    prev_prev_ref: Option<PictureView<'_>>,
+    jobs: &[LaneJob],
+) -> Result<Vec<LaneResult>> {
+    let mut results: Vec<LaneResult> = jobs
+        .iter()
+        .map(|j| LaneResult {
+            lane: j.lane,
+            seq: j.seq,
+            scores: Vec::new(),
+            diagnostics: Vec::new(),
+        })
+        .collect();
+    for (slot, inst) in set.iter_mut() {
+        let def = slot_defs[*slot];
+        let active: Vec<usize> = (0..jobs.len())
+            .filter(|&k| !jobs[k].skip || def.prev_ref)
+            .collect();
+        let Some(&first) = active.first() else {
+            continue;
+        };
+        let input = |k: usize| FrameInput {
+            index: jobs[k].index,
+            reference: *reference,
+            distorted: distorted[k],
+            prev_ref,
+            prev_prev_ref,
+        };
+        if active.len() > 1
+            && inst.reference_only()
+            && active.iter().all(|&k| jobs[k].index == jobs[first].index)
+        {
+            let mut out = FrameScores::new();
+            inst.extract(&input(first), &mut out)?;
+            for &k in &active {
+                results[k].scores.push((*slot, out.clone()));
+            }
+            continue;
+        }
+        let state = if active.len() > 1 {
+            inst.prepare_reference(&input(first))?
+        } else {
+            None
+        };
+        for &k in &active {
+            let mut out = FrameScores::new();
+            let before = inst.diagnostics();
+            match &state {
+                Some(st) => inst.extract_prepared(&input(k), st, &mut out)?,
+                None => inst.extract(&input(k), &mut out)?,
+            }
+            results[k].diagnostics.extend(new_diagnostics(
+                &before,
+                &inst.diagnostics(),
+                jobs[k].index,
+            ));
+            results[k].scores.push((*slot, out));
+        }
+    }
+    Ok(results)
+}
+
 /// Runs the worker-side extractors of one frame with an idle instance set.
 #[allow(clippy::too_many_arguments)]
-fn run_job(
+fn run_worker_job(
     sets: &Mutex<Vec<InstanceSet>>,
     defs: &[WorkerDef],
-    active: &[usize],
+    slot_defs: &[&'static ExtractorDef],
     geometry: Geometry,
-    index: usize,
     reference: &Picture,
-    distorted: &Picture,
     prev_ref: Option<Arc<Picture>>,
     prev_prev_ref: Option<Arc<Picture>>,
-) -> Result<Vec<(usize, FrameScores)>> {
+    jobs: &[LaneJob],
+) -> Result<Vec<LaneResult>> {
     let set = sets
         .lock()
         .map_err(|_| Error::invalid("worker state poisoned"))?
@@ -697,31 +889,23 @@ fn run_job(
             s
         }
     };
-    let input = FrameInput {
-        index,
-        reference: reference.view(),
-        distorted: distorted.view(),
-        prev_ref: prev_ref.as_deref().map(Picture::view),
-        prev_prev_ref: prev_prev_ref.as_deref().map(Picture::view),
-    };
-    let mut out = Vec::with_capacity(active.len());
-    let mut result = Ok(());
-    for i in active {
-        // A set holds every worker-side extractor; frames skipped by subsampling use a subset.
-        let Some((_, inst)) = set.iter_mut().find(|(j, _)| j == i) else {
-            continue;
-        };
-        let mut s = FrameScores::new();
-        if let Err(e) = inst.extract(&input, &mut s) {
-            result = Err(e);
-            break;
-        }
-        out.push((*i, s));
-    }
+    let views: Vec<PictureView<'_>> = jobs
+        .iter()
+        .map(|j| j.distorted.as_deref().expect("copied for workers").view())
+        .collect();
+    let result = run_non_temporal(
+        &mut set,
+        slot_defs,
+        &reference.view(),
+        &views,
+        prev_ref.as_deref().map(Picture::view),
+        prev_prev_ref.as_deref().map(Picture::view),
+        jobs,
+    );
     if let Ok(mut g) = sets.lock() {
         g.push(set);
     }
-    result.map(|_| out)
+    result
 }
 
 fn score_collection(
@@ -777,6 +961,7 @@ pub struct Report {
     fps: Option<f64>,
     models: Vec<String>,
     collections: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Pooled values of one model or feature.
@@ -793,6 +978,30 @@ pub struct Pooled {
 }
 
 impl Report {
+    /// A report over `collector` (for runs that do not go through a [`Context`]).
+    pub(crate) fn from_parts(
+        collector: Collector,
+        frame_count: usize,
+        subsample: usize,
+        geometry: Geometry,
+    ) -> Report {
+        Report {
+            collector,
+            frame_count,
+            subsample,
+            geometry,
+            fps: None,
+            models: Vec::new(),
+            collections: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Conditions libvmaf would have logged as warnings (e.g. SpEED's singular covariance).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
     /// Every per-frame score and aggregate.
     pub fn collector(&self) -> &Collector {
         &self.collector
@@ -888,15 +1097,16 @@ impl Report {
 /// One reference scored against several distorted inputs (per-title ladders, CRF searches).
 ///
 /// Each distorted input gets its own [`Report`], identical to a separate run with the same
-/// settings.
+/// settings; reference-side work (integer motion, and the reference half of extractors that
+/// support it) is computed once per frame, and all inputs share one worker pool.
 pub struct MultiContext {
-    contexts: Vec<Context>,
+    ctx: Context,
 }
 
 impl std::fmt::Debug for MultiContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MultiContext")
-            .field("inputs", &self.contexts.len())
+            .field("inputs", &self.ctx.lanes.len())
             .finish()
     }
 }
@@ -907,20 +1117,19 @@ impl MultiContext {
         if n == 0 {
             return Err(Error::invalid("at least one distorted input is needed"));
         }
-        let contexts = (0..n)
-            .map(|_| builder.clone().build())
-            .collect::<Result<Vec<_>>>()?;
-        Ok(MultiContext { contexts })
+        let mut b = builder.clone();
+        b.lanes = n;
+        Ok(MultiContext { ctx: b.build()? })
     }
 
     /// Number of distorted inputs.
     pub fn len(&self) -> usize {
-        self.contexts.len()
+        self.ctx.lanes.len()
     }
 
     /// Always false (a multi-context has at least one input).
     pub fn is_empty(&self) -> bool {
-        self.contexts.is_empty()
+        self.ctx.lanes.is_empty()
     }
 
     /// Scores one reference frame against the matching frame of every distorted input
@@ -930,40 +1139,53 @@ impl MultiContext {
         reference: &PictureView<'_>,
         distorted: &[PictureView<'_>],
     ) -> Result<()> {
-        if distorted.len() != self.contexts.len() {
+        if distorted.len() != self.len() {
             return Err(Error::invalid(format!(
                 "{} distorted pictures for {} inputs",
                 distorted.len(),
-                self.contexts.len()
+                self.len()
             )));
         }
-        for (c, d) in self.contexts.iter_mut().zip(distorted) {
-            c.push(reference, d)?;
-        }
-        Ok(())
+        let items: Vec<(usize, PictureView<'_>)> = distorted.iter().copied().enumerate().collect();
+        self.ctx.push_lanes(reference, &items, None)
     }
 
-    /// Scores a frame for input `i` only (inputs that ended early are simply not pushed).
+    /// Scores a reference frame against some inputs only (`(input, picture)` pairs; inputs that
+    /// ended early are simply left out).
+    pub fn push_some(
+        &mut self,
+        reference: &PictureView<'_>,
+        distorted: &[(usize, PictureView<'_>)],
+    ) -> Result<()> {
+        let n = self.len();
+        if let Some((i, _)) = distorted.iter().find(|(i, _)| *i >= n) {
+            return Err(Error::invalid(format!("input {i} out of range (have {n})")));
+        }
+        for (k, (i, _)) in distorted.iter().enumerate() {
+            if distorted[..k].iter().any(|(j, _)| j == i) {
+                return Err(Error::invalid(format!("input {i} given twice")));
+            }
+        }
+        self.ctx.push_lanes(reference, distorted, None)
+    }
+
+    /// Scores a frame for input `i` only (shorthand for [`MultiContext::push_some`]).
     pub fn push_one(
         &mut self,
         i: usize,
         reference: &PictureView<'_>,
         distorted: &PictureView<'_>,
     ) -> Result<()> {
-        let n = self.contexts.len();
-        self.contexts
-            .get_mut(i)
-            .ok_or_else(|| Error::invalid(format!("input {i} out of range (have {n})")))?
-            .push(reference, distorted)
+        self.push_some(reference, &[(i, *distorted)])
     }
 
     /// Frames pushed for input `i`.
     pub fn frames(&self, i: usize) -> usize {
-        self.contexts.get(i).map_or(0, Context::frames)
+        self.ctx.lanes.get(i).map_or(0, |l| l.frames)
     }
 
     /// Finishes every input; reports in input order.
     pub fn finish(self) -> Result<Vec<Report>> {
-        self.contexts.into_iter().map(Context::finish).collect()
+        self.ctx.finish_all()
     }
 }

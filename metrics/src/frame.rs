@@ -462,6 +462,37 @@ impl Picture {
         }
         Ok(())
     }
+    /// Copies `src` into this picture at a higher or equal bit depth, shifting every sample
+    /// left by the depth difference (8-bit 235 → 10-bit 940). Format and size must match.
+    pub fn copy_from_upshifted(&mut self, src: &PictureView<'_>) -> Result<()> {
+        let g = self.geometry;
+        let sg = src.geometry();
+        if (sg.format, sg.width, sg.height) != (g.format, g.width, g.height)
+            || sg.bit_depth > g.bit_depth
+        {
+            return Err(Error::Picture(format!(
+                "cannot convert {}-bit {}x{} to {}-bit {}x{}",
+                sg.bit_depth, sg.width, sg.height, g.bit_depth, g.width, g.height
+            )));
+        }
+        if sg.bit_depth == g.bit_depth {
+            return self.copy_from(src);
+        }
+        let shift = g.bit_depth - sg.bit_depth;
+        let Storage::U16(dst) = &mut self.storage else {
+            unreachable!("a deeper picture stores u16")
+        };
+        for (p, d) in dst.iter_mut().enumerate().take(g.format.num_planes()) {
+            let plane = src.plane(p);
+            let w = plane.width();
+            for y in 0..plane.height() {
+                for x in 0..w {
+                    d[y * w + x] = (plane.at(x, y) << shift) as u16;
+                }
+            }
+        }
+        Ok(())
+    }
     /// Fills plane `p` with `value`.
     pub fn fill_plane(&mut self, p: usize, value: u16) {
         match &mut self.storage {

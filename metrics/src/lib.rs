@@ -16,8 +16,10 @@ pub use error::{Error, Result};
 pub use frame::{Geometry, Picture, PictureView, PixelFormat, Plane, PlaneRef};
 pub use options::FeatureDict;
 pub mod model;
+pub mod no_reference;
 
 pub use engine::{Context, ContextBuilder, KeyOrder, MultiContext, Pooled, Report};
 pub use model::{LoadedModel, ModelFlags};
+pub use no_reference::{cambi, CambiRun};
 pub use output::{OutputFormat, OutputOptions, Precision};
 pub use pool::PoolMethod;

@@ -727,7 +727,7 @@ fn psnr_hvs_12bit_extremes() {
     let y = col.get("psnr_hvs_y", 0).unwrap();
     assert!(y.is_finite());
     // Checkerboard extremes exercise every coefficient.
-    let c = |_p: usize, x: usize, y: usize| if (x + y) % 2 == 0 { 4095 } else { 0 };
+    let c = |_p: usize, x: usize, y: usize| if (x + y).is_multiple_of(2) { 4095 } else { 0 };
     let col = run(
         "psnr_hvs",
         "",

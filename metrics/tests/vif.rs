@@ -242,8 +242,14 @@ fn max_value_16bit_frames_do_not_overflow() {
     let (w, h) = (64, 48);
     let max = |_: usize, _: usize| u16::MAX;
     let zero = |_: usize, _: usize| 0u16;
-    let checker = |x: usize, y: usize| if (x + y) % 2 == 0 { u16::MAX } else { 0 };
-    let stripes = |x: usize, _: usize| if x % 3 == 0 { u16::MAX } else { 0 };
+    let checker = |x: usize, y: usize| {
+        if (x + y).is_multiple_of(2) {
+            u16::MAX
+        } else {
+            0
+        }
+    };
+    let stripes = |x: usize, _: usize| if x.is_multiple_of(3) { u16::MAX } else { 0 };
     type Pattern<'a> = &'a dyn Fn(usize, usize) -> u16;
     let cases: [(Pattern, Pattern); 6] = [
         (&max, &max),
@@ -387,12 +393,12 @@ fn c_reference_pattern(
                     .min(max);
                 (a, b)
             } else {
-                let a = if (x / 3 + y / 2 + frame) % 2 == 0 {
+                let a = if (x / 3 + y / 2 + frame).is_multiple_of(2) {
                     max
                 } else {
                     0
                 };
-                let b = if xorshift(&mut s) % 10 == 0 {
+                let b = if xorshift(&mut s).is_multiple_of(10) {
                     xorshift(&mut s) % (max + 1)
                 } else {
                     a

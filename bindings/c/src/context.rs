@@ -50,7 +50,7 @@ struct Finished {
 }
 
 enum State {
-    Running(MultiContext),
+    Running(Box<MultiContext>),
     Finished(Vec<Finished>),
     Failed(String),
 }
@@ -244,7 +244,7 @@ pub unsafe extern "C" fn rvmaf_context_new(
         }
         let multi = MultiContext::new(&cfg.builder(), n_distorted)?;
         let ctx = Box::new(RvmafContext {
-            state: State::Running(multi),
+            state: State::Running(Box::new(multi)),
             inputs: n_distorted,
             geometry: None,
         });

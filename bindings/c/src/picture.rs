@@ -108,7 +108,7 @@ pub(crate) unsafe fn view<'a>(p: &RvmafPicture) -> Result<PictureView<'a>, FfiEr
                 "plane {i}: stride {stride} bytes is less than a row of {w} samples ({row} bytes)"
             )));
         }
-        if bps == 2 && (stride % 2 != 0 || (ptr as usize) % 2 != 0) {
+        if bps == 2 && (!stride.is_multiple_of(2) || !(ptr as usize).is_multiple_of(2)) {
             return Err(FfiError::picture(format!(
                 "plane {i}: {}-bit samples need a 2-byte aligned pointer and an even stride \
                  (stride {stride})",

@@ -117,3 +117,68 @@ pub fn parse_unsigned(s: &str) -> Result<u64, String> {
     };
     r.map_err(|_| format!("\"{s}\" is not an unsigned integer"))
 }
+
+/// `rvmaf cambi INPUT`: CAMBI banding score of one video, no reference needed.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rvmaf cambi",
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub struct CambiArgs {
+    /// Video to score (.y4m, raw .yuv with -w/-h/-p/-b, or `-` for stdin).
+    pub input: String,
+    /// Width of raw YUV input.
+    #[arg(short = 'w', long = "width", value_parser = parse_unsigned)]
+    pub width: Option<u64>,
+    /// Height of raw YUV input.
+    #[arg(short = 'h', long = "height", value_parser = parse_unsigned)]
+    pub height: Option<u64>,
+    /// Pixel format of raw YUV input (400/420/422/444).
+    #[arg(short = 'p', long = "pixel_format", value_name = "FMT")]
+    pub pixel_format: Option<String>,
+    /// Bit depth of raw YUV input (8..16).
+    #[arg(short = 'b', long = "bitdepth", value_parser = parse_unsigned)]
+    pub bitdepth: Option<u64>,
+    /// CAMBI option `name=value` (libvmaf's names: window_size, topk, tvi_threshold,
+    /// max_log_contrast, eotf, enc_width, enc_height, enc_bitdepth, cambi_max_val,
+    /// cambi_vis_lum_threshold, cambi_high_res_speedup, ...). Repeatable; `a=1:b=2` also works.
+    #[arg(short = 'O', long = "option", value_name = "NAME=VALUE")]
+    pub option: Vec<String>,
+    /// Write banding heatmaps (libvmaf's .gray files and PNG images) into this directory.
+    #[arg(long = "heatmaps", value_name = "DIR")]
+    pub heatmaps: Option<String>,
+    /// Output file.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<String>,
+    /// Write XML (default).
+    #[arg(long = "xml", action = ArgAction::SetTrue)]
+    pub xml: bool,
+    /// Write JSON.
+    #[arg(long = "json", action = ArgAction::SetTrue)]
+    pub json: bool,
+    /// Write CSV.
+    #[arg(long = "csv", action = ArgAction::SetTrue)]
+    pub csv: bool,
+    /// Write subtitles.
+    #[arg(long = "sub", action = ArgAction::SetTrue)]
+    pub sub: bool,
+    /// Stop after N frames (0 = all).
+    #[arg(long = "frame_cnt", value_parser = parse_unsigned)]
+    pub frame_cnt: Option<u64>,
+    /// Skip the first N frames.
+    #[arg(long = "frame_skip", value_parser = parse_unsigned)]
+    pub frame_skip: Option<u64>,
+    /// Decimals in outputs: N (libvmaf: 6) or `max`.
+    #[arg(long = "precision", value_name = "N|max")]
+    pub precision: Option<String>,
+    /// Extra pooling methods, e.g. `p1,p5`.
+    #[arg(long = "pool", value_name = "METHODS", value_delimiter = ',')]
+    pub pool: Vec<String>,
+    /// No console summary when -o is given.
+    #[arg(short = 'q', long = "quiet", action = ArgAction::SetTrue)]
+    pub quiet: bool,
+    /// Print help.
+    #[arg(long = "help", action = ArgAction::Help)]
+    pub help: Option<bool>,
+}

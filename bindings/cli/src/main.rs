@@ -64,16 +64,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// Models and features added by `--aom_ctc` / `--nflx_ctc` (libvmaf's presets).
+/// Models and features added by `--aom_ctc` / `--nflx_ctc` (libvmaf's presets). Returns whether
+/// the preset scores inputs of different bit depths at their common (highest) depth (AOM CTC
+/// v6.0+; libvmaf reads the shallower file as if it were deep, rvmaf shifts its samples up).
 fn apply_presets(
     a: &Args,
     models: &mut Vec<ModelSpec>,
     features: &mut Vec<String>,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     let model = |v: &str, n: &str| ModelSpec {
         name: n.into(),
         ..ModelSpec::builtin(v)
     };
+    let mut common_bitdepth = false;
     if let Some(v) = &a.aom_ctc {
         let level = match v.as_str() {
             "proposed" => return Err(Failure::usage("`--aom_ctc proposed` is deprecated.")),
@@ -96,6 +99,7 @@ fn apply_presets(
         if level >= 3 {
             features.push("cambi".into());
         }
+        common_bitdepth = level >= 6;
         if level >= 7 {
             let f = "float_ssim=scale=1:enable_db=true:clip_db=true".to_string();
             match features
@@ -117,33 +121,68 @@ fn apply_presets(
         features.push("float_ssim=enable_db=true:clip_db=true".into());
         features.push("cambi".into());
     }
-    Ok(())
+    Ok(common_bitdepth)
 }
 
-fn output_format(a: &Args) -> OutputFormat {
-    // libvmaf: the last format flag wins; clap does not keep the order, so prefer the
-    // explicit non-default ones.
-    if a.json {
+/// The output format from the format flags (libvmaf: last one wins; clap does not keep the
+/// order, so the explicit non-default ones take precedence).
+fn output_format(json: bool, csv: bool, sub: bool) -> OutputFormat {
+    if json {
         OutputFormat::Json
-    } else if a.csv {
+    } else if csv {
         OutputFormat::Csv
-    } else if a.sub {
+    } else if sub {
         OutputFormat::Sub
     } else {
         OutputFormat::Xml
     }
 }
 
-fn raw_format(a: &Args) -> Result<Option<RawFormat>, Failure> {
-    if a.width.is_none() && a.height.is_none() && a.pixel_format.is_none() && a.bitdepth.is_none() {
+/// `--precision` and `--pool` → output options.
+fn output_options(precision: Option<&str>, pools: &[String]) -> Result<OutputOptions, Failure> {
+    let precision = match precision {
+        None => Precision::default(),
+        Some("max") => Precision::Max,
+        Some(p) => Precision::Digits(p.parse::<usize>().ok().filter(|d| *d <= 17).ok_or_else(
+            || {
+                Failure::usage(format!(
+                    "invalid --precision \"{p}\"; should be 0..17 or max"
+                ))
+            },
+        )?),
+    };
+    let mut extra_pools = Vec::new();
+    for p in pools {
+        let m = PoolMethod::parse(p).ok_or_else(|| {
+            Failure::usage(format!(
+                "unknown pooling method \"{p}\" (use min, max, mean, harmonic_mean or pN, 0 <= N <= 100)"
+            ))
+        })?;
+        if !PoolMethod::STANDARD.contains(&m) {
+            extra_pools.push(m);
+        }
+    }
+    Ok(OutputOptions {
+        precision,
+        extra_pools,
+    })
+}
+
+fn raw_format(
+    width: Option<u64>,
+    height: Option<u64>,
+    pixel_format: Option<&str>,
+    bitdepth: Option<u64>,
+) -> Result<Option<RawFormat>, Failure> {
+    if width.is_none() && height.is_none() && pixel_format.is_none() && bitdepth.is_none() {
         return Ok(None);
     }
-    let (Some(w), Some(h)) = (a.width, a.height) else {
+    let (Some(w), Some(h)) = (width, height) else {
         return Err(Failure::usage(
             "raw YUV input needs both --width and --height",
         ));
     };
-    let format = match &a.pixel_format {
+    let format = match pixel_format {
         None => PixelFormat::Yuv420,
         Some(p) => PixelFormat::parse(p).ok_or_else(|| {
             Failure::usage(format!(
@@ -151,7 +190,7 @@ fn raw_format(a: &Args) -> Result<Option<RawFormat>, Failure> {
             ))
         })?,
     };
-    let bit_depth = a.bitdepth.unwrap_or(8);
+    let bit_depth = bitdepth.unwrap_or(8);
     if !(8..=16).contains(&bit_depth) {
         return Err(Failure::usage(format!(
             "invalid bit depth {bit_depth}; should be 8..16"
@@ -234,6 +273,8 @@ fn set_cpu(mask: Option<u64>) {
 
 struct Target {
     reader: Box<dyn VideoReader>,
+    /// Frame as stored in the file, when it must be converted to the common bit depth.
+    file_pic: Option<Picture>,
     pic: Picture,
     label: String,
     done: bool,
@@ -260,30 +301,8 @@ fn run(a: Args) -> Result<(), Failure> {
     if a.distorted.iter().filter(|d| *d == "-").count() + usize::from(reference == "-") > 1 {
         return Err(Failure::usage("only one input can be read from stdin"));
     }
-    let precision = match a.precision.as_deref() {
-        None => Precision::default(),
-        Some("max") => Precision::Max,
-        Some(p) => Precision::Digits(p.parse::<usize>().ok().filter(|d| *d <= 17).ok_or_else(
-            || {
-                Failure::usage(format!(
-                    "invalid --precision \"{p}\"; should be 0..17 or max"
-                ))
-            },
-        )?),
-    };
-    let mut extra_pools = Vec::new();
-    for p in &a.pool {
-        let m = PoolMethod::parse(p)
-            .ok_or_else(|| Failure::usage(format!("unknown pooling method \"{p}\" (use min, max, mean, harmonic_mean or pN, 0 <= N <= 100)")))?;
-        if !PoolMethod::STANDARD.contains(&m) {
-            extra_pools.push(m);
-        }
-    }
-    let out_opts = OutputOptions {
-        precision,
-        extra_pools,
-    };
-    let format = output_format(&a);
+    let out_opts = output_options(a.precision.as_deref(), &a.pool)?;
+    let format = output_format(a.json, a.csv, a.sub);
     let subsample = a.subsample.unwrap_or(1).max(1) as usize;
     set_cpu(a.cpumask);
 
@@ -293,7 +312,7 @@ fn run(a: Args) -> Result<(), Failure> {
         .map(|s| ModelSpec::parse(s).map_err(|e| Failure::usage(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let mut feature_specs = Vec::new();
-    apply_presets(&a, &mut model_specs, &mut feature_specs)?;
+    let common_bitdepth = apply_presets(&a, &mut model_specs, &mut feature_specs)?;
     feature_specs.extend(a.feature.iter().cloned());
     if model_specs.is_empty() && !a.no_prediction {
         model_specs.push(ModelSpec::builtin(default_model_name()));
@@ -316,20 +335,36 @@ fn run(a: Args) -> Result<(), Failure> {
         KeyOrder::Unthreaded
     };
 
-    let raw = raw_format(&a)?;
+    let raw = raw_format(a.width, a.height, a.pixel_format.as_deref(), a.bitdepth)?;
     let mut ref_reader = open_video(Path::new(&reference), raw)?;
-    let g = ref_reader.geometry();
-    let mut targets = Vec::new();
+    let g_file = ref_reader.geometry();
+    let mut readers = Vec::new();
     for d in &a.distorted {
-        let reader = open_video(Path::new(d), raw)?;
+        readers.push(open_video(Path::new(d), raw)?);
+    }
+    // The scoring geometry: the reference's, or with a common bit depth the deepest input's.
+    let mut g = g_file;
+    if common_bitdepth {
+        g.bit_depth = readers
+            .iter()
+            .map(|r| r.geometry().bit_depth)
+            .fold(g.bit_depth, u32::max);
+    }
+    let mut targets = Vec::new();
+    for (d, reader) in a.distorted.iter().zip(readers) {
         let gd = reader.geometry();
-        if gd != g {
+        let same = if common_bitdepth {
+            (gd.format, gd.width, gd.height) == (g.format, g.width, g.height)
+        } else {
+            gd == g
+        };
+        if !same {
             return Err(Error::Mismatch(format!(
                 "\"{reference}\" is {}x{} {} {}-bit but \"{d}\" is {}x{} {} {}-bit",
-                g.width,
-                g.height,
-                g.format.as_str(),
-                g.bit_depth,
+                g_file.width,
+                g_file.height,
+                g_file.format.as_str(),
+                g_file.bit_depth,
                 gd.width,
                 gd.height,
                 gd.format.as_str(),
@@ -338,6 +373,7 @@ fn run(a: Args) -> Result<(), Failure> {
             .into());
         }
         targets.push(Target {
+            file_pic: (gd != g).then(|| Picture::new(gd)).transpose()?,
             reader,
             pic: Picture::new(g)?,
             label: d.clone(),
@@ -357,7 +393,7 @@ fn run(a: Args) -> Result<(), Failure> {
     }
     let mut multi = MultiContext::new(&b, targets.len())?;
 
-    let mut skip_pic = Picture::new(g)?;
+    let mut skip_pic = Picture::new(g_file)?;
     for _ in 0..a.frame_skip_ref.unwrap_or(0) {
         if !ref_reader.read_frame(&mut skip_pic)? {
             break;
@@ -382,19 +418,20 @@ fn run(a: Args) -> Result<(), Failure> {
     });
     let t0 = Instant::now();
     let mut ref_pic = Picture::new(g)?;
+    let mut ref_file_pic = (g_file != g).then(|| Picture::new(g_file)).transpose()?;
     let frame_cnt = a.frame_cnt.unwrap_or(0);
     let mut n = 0u64;
     loop {
         if frame_cnt > 0 && n >= frame_cnt {
             break;
         }
-        let ref_ok = ref_reader.read_frame(&mut ref_pic)?;
+        let ref_ok = read_converted(ref_reader.as_mut(), ref_file_pic.as_mut(), &mut ref_pic)?;
         let mut ok = vec![false; targets.len()];
         for (t, ok) in targets.iter_mut().zip(ok.iter_mut()) {
             if t.done {
                 continue;
             }
-            let dis_ok = t.reader.read_frame(&mut t.pic)?;
+            let dis_ok = read_converted(t.reader.as_mut(), t.file_pic.as_mut(), &mut t.pic)?;
             match (ref_ok, dis_ok) {
                 (true, true) => *ok = true,
                 (false, false) => t.done = true,
@@ -412,12 +449,14 @@ fn run(a: Args) -> Result<(), Failure> {
         if ok.iter().all(|x| *x) {
             let views: Vec<_> = targets.iter().map(|t| t.pic.view()).collect();
             multi.push(&ref_pic.view(), &views)?;
-        } else {
-            for (i, t) in targets.iter().enumerate() {
-                if ok[i] {
-                    multi.push_one(i, &ref_pic.view(), &t.pic.view())?;
-                }
-            }
+        } else if any {
+            let some: Vec<_> = targets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| ok[*i])
+                .map(|(i, t)| (i, t.pic.view()))
+                .collect();
+            multi.push_some(&ref_pic.view(), &some)?;
         }
         if !ref_ok || !any {
             break;
@@ -435,6 +474,18 @@ fn run(a: Args) -> Result<(), Failure> {
     let frames: Vec<usize> = (0..n_targets).map(|i| multi.frames(i)).collect();
     for (i, (t, mut report)) in targets.iter().zip(multi.finish()?).enumerate() {
         report.set_fps((secs > 0.0).then(|| frames[i] as f64 / secs));
+        if !a.quiet {
+            for d in report.diagnostics() {
+                eprintln!(
+                    "rvmaf: warning: {}{d}",
+                    if n_targets > 1 {
+                        format!("{}: ", t.label)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
         if !a.quiet || a.output.is_none() {
             print_scores(&report, &model_specs, n_targets, &t.label);
         }
@@ -443,6 +494,24 @@ fn run(a: Args) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Reads a frame into `pic`, through `file_pic` and a bit-depth conversion when given.
+fn read_converted(
+    r: &mut dyn VideoReader,
+    file_pic: Option<&mut Picture>,
+    pic: &mut Picture,
+) -> rvmaf::Result<bool> {
+    match file_pic {
+        None => r.read_frame(pic),
+        Some(f) => {
+            if !r.read_frame(f)? {
+                return Ok(false);
+            }
+            pic.copy_from_upshifted(&f.view())?;
+            Ok(true)
+        }
+    }
 }
 
 /// libvmaf's console summary: `<model>: <pooled mean>` per model, and the bootstrap interval.
@@ -473,6 +542,61 @@ fn print_scores(report: &Report, specs: &[ModelSpec], n_targets: usize, label: &
     }
 }
 
-fn cambi_main(_argv: &[String]) -> Result<(), Failure> {
-    Err(Failure::usage("`rvmaf cambi` is not available yet"))
+/// `rvmaf cambi INPUT`: no-reference CAMBI, output identical to a two-input run with
+/// `-n --feature cambi=...` whose distorted input is INPUT.
+fn cambi_main(argv: &[String]) -> Result<(), Failure> {
+    let args: Vec<String> = std::iter::once("rvmaf cambi".to_string())
+        .chain(argv[2..].iter().cloned())
+        .collect();
+    let a = match args::CambiArgs::try_parse_from(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Err(Failure::usage("invalid arguments (see above)"))
+            } else {
+                Ok(())
+            };
+        }
+    };
+    let mut options = rvmaf::FeatureDict::new();
+    for o in &a.option {
+        let d =
+            rvmaf::FeatureDict::parse_colon_list(o).map_err(|e| Failure::usage(e.to_string()))?;
+        options = options.merged(&d);
+    }
+    if let Some(h) = &a.heatmaps {
+        options.set("heatmaps_path", h);
+    }
+    let out_opts = output_options(a.precision.as_deref(), &a.pool)?;
+    let format = output_format(a.json, a.csv, a.sub);
+    let raw = raw_format(a.width, a.height, a.pixel_format.as_deref(), a.bitdepth)?;
+    let mut reader = open_video(Path::new(&a.input), raw)?;
+    let mut pic = Picture::new(reader.geometry())?;
+    for _ in 0..a.frame_skip.unwrap_or(0) {
+        if !reader.skip_frame()? {
+            break;
+        }
+    }
+    let mut run = rvmaf::CambiRun::new(&options)?;
+    let t0 = Instant::now();
+    let limit = a.frame_cnt.unwrap_or(0);
+    while (limit == 0 || (run.frames() as u64) < limit) && reader.read_frame(&mut pic)? {
+        run.push(&pic.view())?;
+    }
+    let frames = run.frames();
+    let mut report = run.finish()?;
+    let secs = t0.elapsed().as_secs_f64();
+    report.set_fps((secs > 0.0).then(|| frames as f64 / secs));
+    if !a.quiet || a.output.is_none() {
+        for n in report.names() {
+            if let Some(v) = report.pool(n, PoolMethod::Mean) {
+                eprintln!("{n}: {v:.6}");
+            }
+        }
+    }
+    if let Some(o) = &a.output {
+        write_report(&report, Path::new(o), format, &out_opts)?;
+    }
+    Ok(())
 }

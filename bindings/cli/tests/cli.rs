@@ -461,3 +461,161 @@ fn raw_yuv_input() {
         }
     }
 }
+
+/// `rvmaf cambi INPUT` writes exactly what the two-input run with `-n --feature cambi=...` writes
+/// for the same distorted input, and matches libvmaf's golden for it.
+#[test]
+fn single_input_cambi_equals_two_input() {
+    let p = corpus().join("sky_gradient_10bit");
+    let (r, d) = (p.join("ref.y4m"), p.join("dis_x264_8bit_crf26.y4m"));
+    for (opts, feature) in [
+        ("", "cambi".to_string()),
+        (
+            "topk=0.2:window_size=33",
+            "cambi=topk=0.2:window_size=33".to_string(),
+        ),
+    ] {
+        let one = tmp("cambi1.json");
+        let mut c = bin();
+        c.args([
+            "cambi",
+            d.to_str().unwrap(),
+            "--json",
+            "-q",
+            "--precision",
+            "max",
+            "-o",
+        ])
+        .arg(&one);
+        if !opts.is_empty() {
+            c.args(["-O", opts]);
+        }
+        assert!(c.status().unwrap().success());
+        let two = tmp("cambi2.json");
+        let st = bin()
+            .args([
+                "-r",
+                r.to_str().unwrap(),
+                "-d",
+                d.to_str().unwrap(),
+                "-n",
+                "--feature",
+                &feature,
+                "--json",
+                "-q",
+                "--precision",
+                "max",
+                "-o",
+            ])
+            .arg(&two)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let (mut a, mut b) = (json(&one), json(&two));
+        a["fps"] = serde_json::Value::Null;
+        b["fps"] = serde_json::Value::Null;
+        assert_eq!(a, b, "{opts}");
+        if opts.is_empty() {
+            let g = golden("sky_gradient_10bit", "x264_8bit_crf26", "cambi_full_ref");
+            for i in 0..3 {
+                assert_eq!(
+                    a["frames"][i]["metrics"]["cambi"].as_f64(),
+                    g["frames"][i]["metrics"]["cambi"].as_f64()
+                );
+            }
+        }
+    }
+    let o = bin()
+        .args(["cambi", d.to_str().unwrap(), "-O", "full_ref=true"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs a reference"));
+}
+
+/// Writes a 10-bit copy of an 8-bit 4:2:0 Y4M (samples shifted left by 2).
+fn to_10bit(src: &Path, dst: &Path) {
+    let b = std::fs::read(src).unwrap();
+    let hdr_end = b.iter().position(|x| *x == b'\n').unwrap();
+    let hdr = String::from_utf8(b[..hdr_end].to_vec()).unwrap();
+    let hdr: Vec<String> = hdr
+        .split(' ')
+        .map(|t| {
+            if t.starts_with('C') {
+                "C420p10".to_string()
+            } else if t.starts_with("XYSCSS") {
+                "XYSCSS=420P10".into()
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    let mut out = hdr.join(" ").into_bytes();
+    out.push(b'\n');
+    let mut pos = hdr_end + 1;
+    let fs = 576 * 324 * 3 / 2;
+    while pos < b.len() {
+        out.extend_from_slice(b"FRAME\n");
+        pos += 6;
+        for &v in &b[pos..pos + fs] {
+            out.extend_from_slice(&((v as u16) << 2).to_le_bytes());
+        }
+        pos += fs;
+    }
+    std::fs::write(dst, out).unwrap();
+}
+
+/// `--aom_ctc v6.0` scores inputs of different depths at the deeper one (libvmaf's
+/// common_bitdepth); without the preset a depth mismatch is an error.
+#[test]
+fn common_bitdepth_preset() {
+    let (r, d) = sample();
+    let (r10, d10) = (tmp("r10.y4m"), tmp("d10.y4m"));
+    to_10bit(&r, &r10);
+    to_10bit(&d, &d10);
+    let mixed = tmp("mixed.json");
+    let st = bin()
+        .args([
+            "-r",
+            r.to_str().unwrap(),
+            "-d",
+            d10.to_str().unwrap(),
+            "--aom_ctc",
+            "v6.0",
+            "--json",
+            "-q",
+            "-o",
+        ])
+        .arg(&mixed)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let deep = tmp("deep.json");
+    let st = bin()
+        .args([
+            "-r",
+            r10.to_str().unwrap(),
+            "-d",
+            d10.to_str().unwrap(),
+            "--aom_ctc",
+            "v6.0",
+            "--json",
+            "-q",
+            "-o",
+        ])
+        .arg(&deep)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (mut a, mut b) = (json(&mixed), json(&deep));
+    a["fps"] = serde_json::Value::Null;
+    b["fps"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+    assert!(a["aggregate_metrics"]["apsnr_y"].is_number());
+    let o = bin()
+        .args(["-r", r.to_str().unwrap(), "-d", d10.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("8-bit"));
+}

@@ -81,6 +81,61 @@ impl FrameScores {
     }
 }
 
+/// A condition an extractor met and scored through, where libvmaf logs a warning (e.g. SpEED's
+/// "covariance matrix is singular", after which the score is 0 as in libvmaf).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Extractor name.
+    pub extractor: &'static str,
+    /// What happened (stable short text; diagnostics with equal extractor and message merge).
+    pub message: &'static str,
+    /// How many times it happened.
+    pub count: u64,
+    /// Frames it happened on.
+    pub frames: u64,
+    /// First frame it happened on.
+    pub first_frame: Option<usize>,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} ({} time(s)",
+            self.extractor, self.message, self.count
+        )?;
+        if self.frames > 0 {
+            write!(f, " in {} frame(s)", self.frames)?;
+        }
+        if let Some(i) = self.first_frame {
+            write!(f, ", first at frame {i}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// Merges diagnostics of several instances of the same extractors (counts add up).
+pub fn merge_diagnostics(all: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for d in all {
+        match out
+            .iter_mut()
+            .find(|o| o.extractor == d.extractor && o.message == d.message)
+        {
+            Some(o) => {
+                o.count += d.count;
+                o.frames += d.frames;
+                o.first_frame = match (o.first_frame, d.first_frame) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
 /// A running feature extractor (libvmaf's `VmafFeatureExtractor` with its private state).
 ///
 /// Instances are created for a fixed [`Geometry`]. Unless the definition is `temporal`, frames
@@ -95,7 +150,40 @@ pub trait Extractor: Send {
         let _ = collector;
         Ok(())
     }
+    /// Conditions met so far that libvmaf would log as warnings.
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+    /// True when the scores depend on the reference pictures only (integer motion): with one
+    /// reference and several distorted inputs they are computed once and shared.
+    fn reference_only(&self) -> bool {
+        false
+    }
+    /// Work that depends only on the reference of this frame (filtered planes, transforms),
+    /// done once when one reference is scored against several distorted inputs. Only the
+    /// reference fields of `input` are meaningful. `None` (the default) means nothing to share.
+    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
+        let _ = input;
+        Ok(None)
+    }
+    /// [`Extractor::extract`] given the state `prepare_reference` returned for this frame. The
+    /// engine calls it on the same instance, right after `prepare_reference`, once per
+    /// distorted input; an implementation may keep the reference results in the instance and
+    /// return a zero-sized marker state.
+    fn extract_prepared(
+        &mut self,
+        input: &FrameInput<'_>,
+        state: &ReferenceState,
+        out: &mut FrameScores,
+    ) -> Result<()> {
+        let _ = state;
+        self.extract(input, out)
+    }
 }
+
+/// Reference-side state shared between the distorted inputs of one frame (see
+/// [`Extractor::prepare_reference`]); each extractor downcasts it to its own type.
+pub type ReferenceState = Box<dyn std::any::Any + Send + Sync>;
 
 /// Static description of an extractor kind (name, outputs, options, flags, constructor).
 pub struct ExtractorDef {
@@ -165,6 +253,25 @@ pub fn by_feature_name(feature: &str) -> Option<&'static ExtractorDef> {
         .iter()
         .copied()
         .find(|d| d.provided.contains(&feature))
+}
+
+/// Checks that `pic` has the geometry an extractor instance was created for.
+pub fn check_geometry(extractor: &str, expected: Geometry, pic: &PictureView<'_>) -> Result<()> {
+    let g = pic.geometry();
+    if g != expected {
+        return Err(Error::Mismatch(format!(
+            "{extractor}: picture is {}x{} {} {}-bit, extractor was created for {}x{} {} {}-bit",
+            g.width,
+            g.height,
+            g.format.as_str(),
+            g.bit_depth,
+            expected.width,
+            expected.height,
+            expected.format.as_str(),
+            expected.bit_depth
+        )));
+    }
+    Ok(())
 }
 
 /// Error returned by extractors that are not implemented yet.

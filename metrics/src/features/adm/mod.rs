@@ -5,7 +5,11 @@
 //! the distorted detail bands into restored and additive parts, CSF weighting, contrast
 //! masking; `adm2` = masked restored energy / reference energy (DLM), `aim` = masked additive
 //! energy / reference energy, `adm3 = max(adm2 * dlmw + (1 - aim) * (1 - dlmw), min_val)`.
-//! The kernels live in [`scalar`]; this module holds the option table, validation and glue.
+//! The kernels live in [`scalar`] (the readable oracle) and its bit-exact SIMD twins
+//! ([`avx2`], [`avx512`]), dispatched once per instance through [`kernels::AdmKernels`] at
+//! the level of [`crate::cpu::cpu_level`]; this module holds the option table, validation and
+//! glue. The reference-only work (DWT of the reference, CSF denominators) is a separate pass
+//! ([`AdmReference`]) so it can be shared by several distorted inputs.
 //!
 //! Only luma is read, so every pixel format (4:0:0 included) and 8–16 bits work.
 //!
@@ -27,17 +31,26 @@
 
 use std::sync::Arc;
 
+use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
-use crate::frame::{Geometry, PlaneRef};
+use crate::features::{
+    output_names, Extractor, ExtractorDef, FrameInput, FrameScores, ReferenceState,
+};
+use crate::frame::{Geometry, PictureView, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub mod avx512;
 pub mod csf;
+pub mod kernels;
 pub mod scalar;
 pub mod tables;
 
 use csf::{CsfMode, CsfParams};
-use scalar::{Bands, Hvd};
+use kernels::{AdmKernels, BandSrc, Scratch, Src, StageParams};
+use scalar::Bands;
 
 /// Smallest frame width and height accepted (every scale keeps >= 3 samples per line).
 pub const MIN_SIZE: usize = 33;
@@ -229,34 +242,40 @@ struct Weights {
     cubed: [[f64; 3]; 4],
 }
 
-/// Scratch buffers, allocated once.
-struct Buffers {
-    tmp16: [Vec<i16>; 2],
-    tmp32: [Vec<i32>; 2],
+/// Reference-side results of one frame: the reference's DWT bands at every scale and the
+/// CSF denominators (`den[scale]`). They depend on the reference picture only, so one
+/// `AdmReference` can serve several distorted pictures of the same frame.
+pub struct AdmReference {
     ref0: Bands<i16>,
-    dis0: Bands<i16>,
     /// Scales 1..=3 (index scale - 1).
     ref_s: [Bands<i32>; 3],
-    dis_s: [Bands<i32>; 3],
-    r16: Hvd<i16>,
-    a16: Hvd<i16>,
-    dst16: Hvd<i16>,
-    flt16: Hvd<i16>,
-    r32: Hvd<i32>,
-    a32: Hvd<i32>,
-    dst32: Hvd<i32>,
-    flt32: Hvd<i32>,
+    den: [f32; 4],
 }
 
-/// A running `adm` instance.
-struct Adm {
+/// Scratch buffers, allocated once.
+struct Buffers {
+    scratch: Scratch,
+    dis0: Bands<i16>,
+    /// Scales 1..=3 (index scale - 1).
+    dis_s: [Bands<i32>; 3],
+}
+
+/// The immutable part of an instance: configuration, geometry, weights, tables, kernels.
+struct Core {
     cfg: Config,
     geometry: Geometry,
-    names: Vec<Arc<str>>,
     scales: Vec<ScaleGeom>,
     weights: Weights,
     div_lookup: Vec<i32>,
     cos1_sq: f32,
+    kernels: AdmKernels,
+}
+
+/// A running `adm` instance.
+struct Adm {
+    core: Core,
+    names: Vec<Arc<str>>,
+    reference: AdmReference,
     buf: Buffers,
 }
 
@@ -268,6 +287,16 @@ fn opt_err(msg: impl Into<String>) -> Error {
 }
 
 fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    create_at(options, geometry, cpu_level())
+}
+
+/// Creates an `adm` instance whose kernels run at `level` (clamped to what the CPU supports),
+/// whatever the process-wide level; for parity tests and benchmarks.
+pub fn create_at(
+    options: &Options,
+    geometry: Geometry,
+    level: CpuLevel,
+) -> Result<Box<dyn Extractor>> {
     let mode_int = options.int("adm_csf_mode");
     let mode = CsfMode::from_int(mode_int)
         .ok_or_else(|| opt_err(format!("adm_csf_mode {mode_int} is not 0..3")))?;
@@ -351,30 +380,28 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
     let n0 = scales[0].w * scales[0].h;
     let n = |s: usize| scales[s].w * scales[s].h;
     let buf = Buffers {
-        tmp16: [vec![0; w], vec![0; w]],
-        tmp32: [vec![0; scales[1].w_in], vec![0; scales[1].w_in]],
-        ref0: Bands::new(n0),
+        scratch: Scratch::new(w),
         dis0: Bands::new(n0),
-        ref_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
         dis_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
-        r16: scalar::hvd(n0),
-        a16: scalar::hvd(n0),
-        dst16: scalar::hvd(n0),
-        flt16: scalar::hvd(n0),
-        r32: scalar::hvd(n(1)),
-        a32: scalar::hvd(n(1)),
-        dst32: scalar::hvd(n(1)),
-        flt32: scalar::hvd(n(1)),
     };
 
+    let reference = AdmReference {
+        ref0: Bands::new(n0),
+        ref_s: [Bands::new(n(1)), Bands::new(n(2)), Bands::new(n(3))],
+        den: [0.0; 4],
+    };
     Ok(Box::new(Adm {
-        cfg,
-        geometry,
+        core: Core {
+            cfg,
+            geometry,
+            scales,
+            weights,
+            div_lookup: tables::div_lookup(),
+            cos1_sq: scalar::cos_1deg_sq(),
+            kernels: AdmKernels::new(level),
+        },
         names: output_names(&DEF, options),
-        scales,
-        weights,
-        div_lookup: tables::div_lookup(),
-        cos1_sq: scalar::cos_1deg_sq(),
+        reference,
         buf,
     }))
 }
@@ -387,146 +414,76 @@ struct ScaleScores {
     aim: [f32; 4],
 }
 
-impl Adm {
-    fn dwt_scale0(&mut self, plane: PlaneRef<'_>, is_ref: bool) {
+impl Core {
+    /// DWT of `plane` at every scale into `b0` (scale 0) and `bs` (scales 1–3).
+    fn dwt_all(
+        &self,
+        plane: PlaneRef<'_>,
+        scratch: &mut Scratch,
+        b0: &mut Bands<i16>,
+        bs: &mut [Bands<i32>; 3],
+    ) {
+        let k = &self.kernels;
         let g = &self.scales[0];
         let bpc = self.geometry.bit_depth;
-        let b = &mut self.buf;
-        let out = if is_ref { &mut b.ref0 } else { &mut b.dis0 };
-        let [lo, hi] = &mut b.tmp16;
         let lo_only = self.cfg.skip_scale0;
-        match plane {
-            PlaneRef::U8(p) => scalar::dwt_scale0(
-                p.data(),
-                p.stride(),
-                g.w_in,
-                bpc,
-                &g.ind_y,
-                &g.ind_x,
-                lo,
-                hi,
-                out,
-                g.w,
-                lo_only,
-            ),
-            PlaneRef::U16(p) => scalar::dwt_scale0(
-                p.data(),
-                p.stride(),
-                g.w_in,
-                bpc,
-                &g.ind_y,
-                &g.ind_x,
-                lo,
-                hi,
-                out,
-                g.w,
-                lo_only,
-            ),
-        }
-    }
-
-    fn dwt_s123(&mut self, scale: usize, is_ref: bool) {
-        let g = &self.scales[scale];
-        let b = &mut self.buf;
-        let (bands, bands0) = if is_ref {
-            (&mut b.ref_s, &b.ref0)
-        } else {
-            (&mut b.dis_s, &b.dis0)
+        let (src, stride) = match plane {
+            PlaneRef::U8(p) => (Src::U8(p.data()), p.stride()),
+            PlaneRef::U16(p) => (Src::U16(p.data()), p.stride()),
         };
-        let [lo, hi] = &mut b.tmp32;
-        let src_stride = self.scales[scale - 1].w;
-        if scale == 1 {
-            scalar::dwt_s123(
-                &bands0.a,
-                src_stride,
-                g.w_in,
-                1,
-                &g.ind_y,
-                &g.ind_x,
-                lo,
-                hi,
-                &mut bands[0],
-                g.w,
-            );
-        } else {
-            let (prev, cur) = bands.split_at_mut(scale - 1);
-            scalar::dwt_s123(
-                &prev[scale - 2].a,
+        k.dwt_scale0(
+            src, stride, g.w_in, bpc, &g.ind_y, &g.ind_x, scratch, b0, g.w, lo_only,
+        );
+        for scale in 1..4 {
+            let g = &self.scales[scale];
+            let src_stride = self.scales[scale - 1].w;
+            let (prev, cur) = bs.split_at_mut(scale - 1);
+            let src = if scale == 1 {
+                BandSrc::I16(&b0.a)
+            } else {
+                BandSrc::I32(&prev[scale - 2].a)
+            };
+            k.dwt_s123(
+                src,
                 src_stride,
                 g.w_in,
                 scale,
                 &g.ind_y,
                 &g.ind_x,
-                lo,
-                hi,
+                scratch,
                 &mut cur[0],
                 g.w,
             );
         }
     }
 
-    fn compute(&mut self, ref_plane: PlaneRef<'_>, dis_plane: PlaneRef<'_>) -> ScaleScores {
-        let cfg = self.cfg;
-        let mut sc = ScaleScores::default();
-
-        self.dwt_scale0(ref_plane, true);
-        self.dwt_scale0(dis_plane, false);
-        if cfg.skip_scale0 {
-            sc.den[0] = 1e-10;
+    /// The reference-side pass: DWT of the reference and the CSF denominators.
+    fn compute_reference(
+        &self,
+        plane: PlaneRef<'_>,
+        scratch: &mut Scratch,
+        out: &mut AdmReference,
+    ) {
+        let cfg = &self.cfg;
+        let k = &self.kernels;
+        self.dwt_all(plane, scratch, &mut out.ref0, &mut out.ref_s);
+        out.den[0] = if cfg.skip_scale0 {
+            1e-10
         } else {
             let (w, h) = (self.scales[0].w, self.scales[0].h);
-            let rf = self.weights.rf0;
-            let b = &mut self.buf;
-            scalar::decouple_scale0(
-                &b.ref0,
-                &b.dis0,
-                w,
-                w,
-                h,
-                cfg.egl,
-                self.cos1_sq,
-                &self.div_lookup,
-                &mut b.r16,
-                &mut b.a16,
-            );
-            sc.den[0] = scalar::csf_den_scale0(
-                &b.ref0.hvd,
+            k.csf_den_scale0(
+                &out.ref0.hvd,
                 w,
                 w,
                 h,
                 self.weights.cubed[0],
                 cfg.noise_weight,
-            );
-            scalar::csf_scale0(&b.a16, w, w, h, rf, &mut b.dst16, &mut b.flt16);
-            sc.num[0] =
-                scalar::cm_scale0(&b.r16, &b.dst16, &b.flt16, w, w, h, rf, cfg.noise_weight);
-            if !cfg.skip_aim {
-                scalar::csf_scale0(&b.r16, w, w, h, rf, &mut b.dst16, &mut b.flt16);
-                sc.aim[0] = scalar::cm_scale0(&b.a16, &b.dst16, &b.flt16, w, w, h, rf, 0.0);
-            }
-        }
-
+            )
+        };
         for scale in 1..4 {
-            self.dwt_s123(scale, true);
-            self.dwt_s123(scale, false);
             let (w, h) = (self.scales[scale].w, self.scales[scale].h);
-            let rf = self.weights.rf[scale - 1];
-            let b = &mut self.buf;
-            let (rb, db) = (&b.ref_s[scale - 1], &b.dis_s[scale - 1]);
-            scalar::decouple_s123(
-                rb,
-                db,
-                w,
-                w,
-                h,
-                cfg.egl,
-                self.cos1_sq,
-                &self.div_lookup,
-                &mut b.r32,
-                &mut b.a32,
-            );
-            sc.den[scale] = scalar::csf_den_s123(
-                &rb.hvd,
+            out.den[scale] = k.csf_den_s123(
+                &out.ref_s[scale - 1].hvd,
                 w,
                 w,
                 h,
@@ -534,57 +491,96 @@ impl Adm {
                 self.weights.cubed[scale],
                 cfg.noise_weight,
             );
-            scalar::csf_s123(&b.a32, w, w, h, rf, &mut b.dst32, &mut b.flt32);
-            sc.num[scale] = scalar::cm_s123(
-                &b.r32,
-                &b.dst32,
-                &b.flt32,
+        }
+    }
+
+    /// The distorted-side pass against a computed reference.
+    fn compute_distorted(
+        &self,
+        rf: &AdmReference,
+        plane: PlaneRef<'_>,
+        b: &mut Buffers,
+    ) -> ScaleScores {
+        let cfg = self.cfg;
+        let k = &self.kernels;
+        let mut sc = ScaleScores {
+            den: rf.den,
+            ..Default::default()
+        };
+        self.dwt_all(plane, &mut b.scratch, &mut b.dis0, &mut b.dis_s);
+        if !cfg.skip_scale0 {
+            let (w, h) = (self.scales[0].w, self.scales[0].h);
+            let p = StageParams {
+                egl: cfg.egl,
+                cos1_sq: self.cos1_sq,
+                div_lookup: &self.div_lookup,
+                rfactor: self.weights.rf0,
+                nw: cfg.noise_weight,
+                skip_aim: cfg.skip_aim,
+            };
+            (sc.num[0], sc.aim[0]) = k.stage_scale0(&rf.ref0, &b.dis0, w, w, h, &p, &mut b.scratch);
+        }
+        for scale in 1..4 {
+            let (w, h) = (self.scales[scale].w, self.scales[scale].h);
+            let p = StageParams {
+                egl: cfg.egl,
+                cos1_sq: self.cos1_sq,
+                div_lookup: &self.div_lookup,
+                rfactor: self.weights.rf[scale - 1],
+                nw: cfg.noise_weight,
+                skip_aim: cfg.skip_aim,
+            };
+            (sc.num[scale], sc.aim[scale]) = k.stage_s123(
+                &rf.ref_s[scale - 1],
+                &b.dis_s[scale - 1],
                 w,
                 w,
                 h,
                 scale,
-                rf,
-                cfg.noise_weight,
+                &p,
+                &mut b.scratch,
             );
-            if !cfg.skip_aim {
-                scalar::csf_s123(&b.r32, w, w, h, rf, &mut b.dst32, &mut b.flt32);
-                sc.aim[scale] =
-                    scalar::cm_s123(&b.a32, &b.dst32, &b.flt32, w, w, h, scale, rf, 0.0);
-            }
         }
         sc
     }
 }
 
-impl Extractor for Adm {
-    fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
-        for (what, pic) in [
-            ("reference", &input.reference),
-            ("distorted", &input.distorted),
-        ] {
-            let g = pic.geometry();
-            if g.width != self.geometry.width
-                || g.height != self.geometry.height
-                || g.bit_depth != self.geometry.bit_depth
-            {
-                return Err(Error::extraction(
-                    "adm",
-                    format!(
-                        "{what} picture is {}x{} at {} bits, the extractor was created for \
-                         {}x{} at {} bits",
-                        g.width,
-                        g.height,
-                        g.bit_depth,
-                        self.geometry.width,
-                        self.geometry.height,
-                        self.geometry.bit_depth
-                    ),
-                ));
-            }
-        }
-        let sc = self.compute(input.reference.luma(), input.distorted.luma());
+/// Marker returned by `prepare_reference`: the reference results stay in the instance (a
+/// zero-sized box, so preparing allocates nothing).
+struct PreparedReference;
 
-        let (w, h) = (self.geometry.width, self.geometry.height);
+impl Adm {
+    fn check(&self, what: &str, pic: &PictureView<'_>) -> Result<()> {
+        let geometry = self.core.geometry;
+        let g = pic.geometry();
+        if g.width != geometry.width
+            || g.height != geometry.height
+            || g.bit_depth != geometry.bit_depth
+        {
+            return Err(Error::extraction(
+                "adm",
+                format!(
+                    "{what} picture is {}x{} at {} bits, the extractor was created for \
+                     {}x{} at {} bits",
+                    g.width,
+                    g.height,
+                    g.bit_depth,
+                    geometry.width,
+                    geometry.height,
+                    geometry.bit_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The distorted-side pass against `self.reference` and the scores.
+    fn finish(&mut self, dis_plane: PlaneRef<'_>, out: &mut FrameScores) {
+        let sc = self
+            .core
+            .compute_distorted(&self.reference, dis_plane, &mut self.buf);
+        let geometry = self.core.geometry;
+        let (w, h) = (geometry.width, geometry.height);
         let numden_limit = 1e-10 * (w * h) as f64 / (1920.0 * 1080.0);
         let mut num = 0f64;
         let mut den = 0f64;
@@ -606,8 +602,11 @@ impl Extractor for Adm {
         } else {
             (num / den, aim_num / den)
         };
-        let dlmw = self.cfg.dlm_weight;
-        let adm3 = c_max(adm2 * dlmw + (1.0 - aim) * (1.0 - dlmw), self.cfg.min_val);
+        let dlmw = self.core.cfg.dlm_weight;
+        let adm3 = c_max(
+            adm2 * dlmw + (1.0 - aim) * (1.0 - dlmw),
+            self.core.cfg.min_val,
+        );
 
         let n = &self.names;
         out.push(&n[0], adm2);
@@ -616,7 +615,7 @@ impl Extractor for Adm {
         for s in 0..4 {
             out.push(&n[3 + s], sc.num[s] as f64 / sc.den[s] as f64);
         }
-        if self.cfg.debug {
+        if self.core.cfg.debug {
             out.push(&n[7], adm2);
             out.push(&n[8], num);
             out.push(&n[9], den);
@@ -625,6 +624,44 @@ impl Extractor for Adm {
                 out.push(&n[11 + 2 * s], sc.den[s] as f64);
             }
         }
+    }
+}
+
+impl Extractor for Adm {
+    fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
+        self.check("reference", &input.reference)?;
+        self.check("distorted", &input.distorted)?;
+        self.core.compute_reference(
+            input.reference.luma(),
+            &mut self.buf.scratch,
+            &mut self.reference,
+        );
+        self.finish(input.distorted.luma(), out);
+        Ok(())
+    }
+
+    /// Computes the reference DWT and CSF denominators once for several distorted inputs.
+    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
+        self.check("reference", &input.reference)?;
+        self.core.compute_reference(
+            input.reference.luma(),
+            &mut self.buf.scratch,
+            &mut self.reference,
+        );
+        Ok(Some(Box::new(PreparedReference)))
+    }
+
+    fn extract_prepared(
+        &mut self,
+        input: &FrameInput<'_>,
+        state: &ReferenceState,
+        out: &mut FrameScores,
+    ) -> Result<()> {
+        if !state.is::<PreparedReference>() {
+            return self.extract(input, out);
+        }
+        self.check("distorted", &input.distorted)?;
+        self.finish(input.distorted.luma(), out);
         Ok(())
     }
 }

@@ -161,7 +161,7 @@ fn filter4_i64(taps: &[i32; 4], s: &[i64; 4]) -> i64 {
 }
 
 /// Rounding (add, shift) of the vertical and horizontal passes at scales 1, 2, 3.
-const S123_ROUND: [((i64, u32), (i64, u32)); 3] = [
+pub(crate) const S123_ROUND: [((i64, u32), (i64, u32)); 3] = [
     ((0, 0), (16384, 15)),
     ((32768, 16), (32768, 16)),
     ((32768, 16), (16384, 15)),
@@ -276,7 +276,7 @@ pub fn cm_region(w: usize, h: usize) -> Region {
 /// does: `i64` dot products converted to `f32`, then divided and multiplied in `f64`. (At
 /// scales 1-3 two products of full-range `i32` values can exceed `i64`, UB in C: they wrap.)
 #[inline(always)]
-fn angle_flag(oh: i64, ov: i64, th: i64, tv: i64, cos1_sq: f32) -> bool {
+pub(crate) fn angle_flag(oh: i64, ov: i64, th: i64, tv: i64, cos1_sq: f32) -> bool {
     let dot = |a: i64, b: i64, c: i64, d: i64| (a * b).wrapping_add(c * d);
     let (ot, oo, tt) = (
         dot(oh, th, ov, tv),
@@ -360,7 +360,7 @@ fn c_max(x: f64, y: f64) -> f64 {
 
 /// libvmaf's `get_best15_from32`: `|o| >= 32768` scaled down to 15 bits (rounded), and the shift.
 #[inline(always)]
-fn best15_from32(v: u32) -> (u32, u32) {
+pub(crate) fn best15_from32(v: u32) -> (u32, u32) {
     let k = 17 - v.leading_zeros();
     (((v + (1u32 << (k - 1))) >> k) as u16 as u32, k)
 }
@@ -451,11 +451,11 @@ pub fn csf_scale0(
 
 /// libvmaf's scale 1–3 rounding add before `>> 32`: `(int32_t)(1u << 31)`, i.e. -2^31, so
 /// these "rounded" divisions by 2^32 actually floor `x / 2^32 - 1/2`.
-const ADD_SHIFT_32: i64 = i32::MIN as i64;
+pub(crate) const ADD_SHIFT_32: i64 = i32::MIN as i64;
 
 /// `(rfactor * v + 2^27) >> 28` in `i64`, narrowed to `i32` (scale 1–3 CSF weighting).
 #[inline(always)]
-fn weight_s123(v: i32, rfactor: u32) -> i32 {
+pub(crate) fn weight_s123(v: i32, rfactor: u32) -> i32 {
     ((rfactor as i64 * v as i64).wrapping_add(1 << 27) >> 28) as i32
 }
 
@@ -489,18 +489,18 @@ pub fn csf_s123(
 
 /// `ceil(log2(x))` as libvmaf computes it (in `f64`).
 #[inline]
-fn ceil_log2(x: f64) -> f64 {
+pub(crate) fn ceil_log2(x: f64) -> f64 {
     x.log2().ceil()
 }
 
 /// libvmaf's `(uint32_t)pow(2, shift - 1)` rounding add for a `uint32_t` shift.
 #[inline]
-fn pow2_add(shift: u32) -> u32 {
+pub(crate) fn pow2_add(shift: u32) -> u32 {
     2f64.powf(shift.wrapping_sub(1) as f64) as u32
 }
 
 /// Sum of powf(x, 1/3) + powf(area * nw, 1/3) over h, v, d, in `f32` as libvmaf adds it.
-fn cube_root_sum(vals: [f32; 3], area: usize, nw: f64) -> f32 {
+pub(crate) fn cube_root_sum(vals: [f32; 3], area: usize, nw: f64) -> f32 {
     let add = ((area as f64 * nw) as f32).powf(1.0f32 / 3.0);
     let h = vals[0].powf(1.0f32 / 3.0) + add;
     let v = vals[1].powf(1.0f32 / 3.0) + add;
@@ -590,7 +590,7 @@ pub fn csf_den_s123(
 /// Neighbour rows or columns of `i` in a line of `n`: mirrored to index 1 before the start
 /// and repeated at the end (the asymmetry of libvmaf's ADM_CM_THRESH_* macros).
 #[inline(always)]
-fn neighbours(i: usize, n: usize) -> (usize, usize) {
+pub(crate) fn neighbours(i: usize, n: usize) -> (usize, usize) {
     let lo = if i == 0 { 1 } else { i - 1 };
     let hi = if i == n - 1 { n - 1 } else { i + 1 };
     (lo, hi)

@@ -30,7 +30,10 @@ use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameSc
 use crate::frame::{Geometry, PictureView, PixelFormat, Plane, PlaneRef};
 use crate::options::{FeatureDict, OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
 pub mod heatmap;
+pub mod kernels;
 pub mod luminance;
 mod lut;
 pub mod scalar;
@@ -38,8 +41,10 @@ pub mod scalar;
 pub use luminance::Eotf;
 pub use lut::{RECIPROCAL_LUT, RECIPROCAL_LUT_SIZE};
 
+use crate::cpu::{cpu_level, CpuLevel};
 use heatmap::Heatmaps;
-use scalar::{CValueParams, MaskScratch, To10Bit};
+use kernels::CambiKernels;
+use scalar::{CValueParams, To10Bit};
 
 /// Smallest width and height libvmaf accepts (one of the two must reach it).
 pub const CAMBI_MIN_WIDTH_HEIGHT: usize = 216;
@@ -510,16 +515,15 @@ struct Core {
     mask: Vec<u16>,
     stride: usize,
     c_values: Vec<f32>,
-    histograms: Vec<u16>,
-    mode_buffer: Vec<u16>,
-    mask_scratch: MaskScratch,
+    kernels: CambiKernels,
+    scratch: kernels::Scratch,
     xs: Vec<usize>,
     ys: Vec<usize>,
     heatmaps: Option<Heatmaps>,
 }
 
 impl Core {
-    fn new(settings: CambiSettings, geometry: Geometry) -> Result<Self> {
+    fn new(settings: CambiSettings, geometry: Geometry, level: CpuLevel) -> Result<Self> {
         let (aw, ah) = (settings.alloc_width, settings.alloc_height);
         let stride = scalar::aligned_stride(aw);
         let heatmaps = match &settings.heatmaps_path {
@@ -540,10 +544,9 @@ impl Core {
             image: vec![0; stride * ah],
             mask: vec![0; stride * ah],
             stride,
-            c_values: vec![0.0; aw * ah],
-            histograms: vec![0; aw * settings.params.band_size as usize],
-            mode_buffer: vec![0; 3 * aw],
-            mask_scratch: MaskScratch::new(aw),
+            c_values: vec![0.0; aw * ah + kernels::C_VALUES_SLACK],
+            kernels: CambiKernels::new(level),
+            scratch: kernels::Scratch::new(aw, settings.params.band_size as usize),
             xs: vec![0; aw],
             ys: vec![0; ah],
             heatmaps,
@@ -555,10 +558,61 @@ impl Core {
     /// Range check, resampling, 10-bit conversion and anti-dithering of the luma plane into
     /// the work plane (cambi.c: cambi_preprocessing).
     fn preprocess(&mut self, pic: &PictureView<'_>, width: usize, height: usize) -> Result<()> {
+        if self.kernels.level() > CpuLevel::Scalar && pic.width() == width && pic.height() == height
+        {
+            return self.preprocess_same_size(pic);
+        }
         match pic.luma() {
             PlaneRef::U8(p) => self.preprocess_plane(pic, p, width, height),
             PlaneRef::U16(p) => self.preprocess_plane(pic, p, width, height),
         }
+    }
+
+    /// [`Self::preprocess`] without resampling, row by row through the kernels (the same
+    /// samples as the per-sample path).
+    fn preprocess_same_size(&mut self, pic: &PictureView<'_>) -> Result<()> {
+        let bpc = pic.bit_depth();
+        let (w, h) = (pic.width(), pic.height());
+        let k = self.kernels;
+        match pic.luma() {
+            PlaneRef::U8(p) => {
+                let conv = To10Bit::for_depth(bpc);
+                for (i, row) in p.rows().enumerate() {
+                    let dst = &mut self.image[i * self.stride..i * self.stride + w];
+                    k.convert_row_u8(row, dst, conv);
+                }
+            }
+            PlaneRef::U16(p) => {
+                if bpc != 16 {
+                    let max = (1u32 << bpc) - 1;
+                    if p.rows().any(|r| k.max_u16(r) as u32 > max) {
+                        return Err(einval(format!(
+                            "invalid input: the luma plane contains values greater than {max}, \
+                             the maximum for {bpc}-bit content"
+                        )));
+                    }
+                }
+                if bpc == 10 {
+                    // libvmaf's memcpy: rows land `aligned_stride(w)` apart, zero-padded
+                    let in_stride = scalar::aligned_stride(w);
+                    for (i, row) in p.rows().enumerate() {
+                        let dst = &mut self.image[i * in_stride..(i + 1) * in_stride];
+                        dst[..w].copy_from_slice(row);
+                        dst[w..].fill(0);
+                    }
+                } else {
+                    let conv = To10Bit::for_depth(bpc);
+                    for (i, row) in p.rows().enumerate() {
+                        let dst = &mut self.image[i * self.stride..i * self.stride + w];
+                        k.convert_row_u16(row, dst, conv);
+                    }
+                }
+            }
+        }
+        if self.settings.enc_bitdepth < 10 {
+            k.anti_dithering_filter(&mut self.image, self.stride, w, h);
+        }
+        Ok(())
     }
 
     fn preprocess_plane<T: crate::frame::Pixel>(
@@ -641,13 +695,14 @@ impl Core {
         self.preprocess(pic, width, height)?;
 
         let stride = self.stride;
-        scalar::spatial_mask(
+        let k = self.kernels;
+        k.spatial_mask(
             &self.image,
             &mut self.mask,
             stride,
             width,
             height,
-            &mut self.mask_scratch,
+            &mut self.scratch,
         );
         let mut scores = [0.0f64; NUM_SCALES];
         let (mut w, mut h) = (width, height);
@@ -655,16 +710,16 @@ impl Core {
             if scale > 0 || speedup {
                 w = w.div_ceil(2);
                 h = h.div_ceil(2);
-                scalar::decimate(&mut self.image, stride, w, h);
-                scalar::decimate(&mut self.mask, stride, w, h);
+                k.decimate(&mut self.image, stride, w, h);
+                k.decimate(&mut self.mask, stride, w, h);
             }
-            scalar::filter_mode(&mut self.image, stride, w, h, &mut self.mode_buffer);
-            scalar::calculate_c_values(
+            k.filter_mode(&mut self.image, stride, w, h, &mut self.scratch);
+            k.calculate_c_values(
                 &self.image,
                 &self.mask,
                 stride,
                 &mut self.c_values,
-                &mut self.histograms,
+                &mut self.scratch,
                 window,
                 &self.settings.params,
                 w,
@@ -675,7 +730,7 @@ impl Core {
                     hm.write(scale, frame, &self.c_values, w, h)?;
                 }
             }
-            *score = scalar::spatial_pooling(&mut self.c_values, topk, w, h);
+            *score = k.spatial_pooling(&mut self.c_values, topk, w, h);
         }
         Ok(scalar::weight_scores_per_scale(
             &scores,
@@ -719,7 +774,7 @@ impl CambiScorer {
             ));
         }
         Ok(CambiScorer {
-            core: Core::new(settings, geometry)?,
+            core: Core::new(settings, geometry, cpu_level())?,
             name: output_names(&DEF, options).remove(0),
             next_index: 0,
         })
@@ -784,9 +839,19 @@ struct CambiExtractor {
 }
 
 fn create_extractor(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    create_at(options, geometry, cpu_level())
+}
+
+/// Creates the extractor with kernels of `level` (clamped to what the CPU runs); the
+/// registry's `create` uses [`cpu_level`].
+pub fn create_at(
+    options: &Options,
+    geometry: Geometry,
+    level: CpuLevel,
+) -> Result<Box<dyn Extractor>> {
     let settings = CambiSettings::resolve(options, geometry)?;
     Ok(Box::new(CambiExtractor {
-        core: Core::new(settings, geometry)?,
+        core: Core::new(settings, geometry, level)?,
         name: output_names(&DEF, options).remove(0),
         source_name: Arc::from(SOURCE_FEATURE),
         full_reference_name: Arc::from(FULL_REFERENCE_FEATURE),

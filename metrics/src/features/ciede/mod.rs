@@ -24,7 +24,9 @@ pub mod scalar;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{
+    check_geometry, output_names, Extractor, ExtractorDef, FrameInput, FrameScores,
+};
 use crate::frame::{Geometry, PictureView, PixelFormat, Plane, PlaneRef};
 use crate::options::Options;
 use scalar::ChromaUpsampling;
@@ -73,23 +75,6 @@ struct Ciede {
     name: Arc<str>,
 }
 
-fn check_picture(geometry: Geometry, pic: &PictureView<'_>) -> Result<()> {
-    if pic.geometry() != geometry {
-        return Err(Error::Mismatch(format!(
-            "{NAME}: picture is {}x{} {} {}-bit, extractor was created for {}x{} {} {}-bit",
-            pic.width(),
-            pic.height(),
-            pic.format().as_str(),
-            pic.bit_depth(),
-            geometry.width,
-            geometry.height,
-            geometry.format.as_str(),
-            geometry.bit_depth
-        )));
-    }
-    Ok(())
-}
-
 /// Sums ΔE00 over the frame in libvmaf's (row, column) order.
 fn frame_sum<T: Copy + Into<u32>>(
     reference: [Plane<'_, T>; 3],
@@ -131,8 +116,8 @@ fn planes_u16<'a>(v: &PictureView<'a>) -> Option<[Plane<'a, u16>; 3]> {
 impl Extractor for Ciede {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         let (r, d) = (&input.reference, &input.distorted);
-        check_picture(self.geometry, r)?;
-        check_picture(self.geometry, d)?;
+        check_geometry(NAME, self.geometry, r)?;
+        check_geometry(NAME, self.geometry, d)?;
         // 4:0:0 views carry empty chroma planes; `Neutral` never reads them.
         let bpc = self.geometry.bit_depth;
         let sum = if let (Some(rp), Some(dp)) = (planes_u8(r), planes_u8(d)) {

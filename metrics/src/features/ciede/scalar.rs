@@ -240,7 +240,9 @@ impl ChromaUpsampling {
         let width = luma_width >> 1;
         ChromaUpsampling::Libvmaf422 {
             width,
-            stride: (width + 31) & !31,
+            // A 1-px-wide picture has no chroma column in libvmaf's layout; keep the stride
+            // non-zero so that every read is of its (zero) padding.
+            stride: ((width + 31) & !31).max(32),
         }
     }
 }

@@ -15,8 +15,13 @@ use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameSc
 use crate::frame::{Geometry, PictureView, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
+pub mod kernels;
 pub mod scalar;
 
+use crate::cpu::{cpu_level, CpuLevel};
+use kernels::SadKernel;
 use scalar::PostParams;
 
 const NAME: &str = "motion";
@@ -117,6 +122,16 @@ pub static DEF: ExtractorDef = ExtractorDef {
 pub const MIN_SIDE: usize = 3;
 
 fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    create_at(options, geometry, cpu_level())
+}
+
+/// Creates the extractor with kernels of `level` (clamped to what the CPU runs); the
+/// registry's `create` uses [`cpu_level`].
+pub fn create_at(
+    options: &Options,
+    geometry: Geometry,
+    level: CpuLevel,
+) -> Result<Box<dyn Extractor>> {
     if geometry.width < MIN_SIDE || geometry.height < MIN_SIDE {
         return Err(Error::extraction(
             NAME,
@@ -143,11 +158,11 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         motion_name: names[1].clone(),
         motion2_name: names[2].clone(),
         motion3_name: names[3].clone(),
-        y_row: vec![0; geometry.width],
+        kernel: SadKernel::new(level, geometry.width),
     }))
 }
 
-/// A `motion` instance: options, output names and one row of scratch.
+/// A `motion` instance: options, output names and the SAD kernel with its scratch.
 struct Motion {
     geometry: Geometry,
     force_zero: bool,
@@ -158,7 +173,7 @@ struct Motion {
     motion_name: Arc<str>,
     motion2_name: Arc<str>,
     motion3_name: Arc<str>,
-    y_row: Vec<i32>,
+    kernel: SadKernel,
 }
 
 impl Motion {
@@ -187,12 +202,8 @@ impl Motion {
     fn sad(&mut self, prev: &PictureView<'_>, cur: &PictureView<'_>) -> Result<u64> {
         let bpc = self.geometry.bit_depth;
         match (prev.luma(), cur.luma()) {
-            (PlaneRef::U8(p), PlaneRef::U8(c)) => {
-                Ok(scalar::motion_sad(&p, &c, bpc, &mut self.y_row))
-            }
-            (PlaneRef::U16(p), PlaneRef::U16(c)) => {
-                Ok(scalar::motion_sad(&p, &c, bpc, &mut self.y_row))
-            }
+            (PlaneRef::U8(p), PlaneRef::U8(c)) => Ok(self.kernel.sad_u8(&p, &c, bpc)),
+            (PlaneRef::U16(p), PlaneRef::U16(c)) => Ok(self.kernel.sad_u16(&p, &c, bpc)),
             _ => Err(Error::extraction(
                 NAME,
                 "previous and current reference differ in sample type",
@@ -202,6 +213,10 @@ impl Motion {
 }
 
 impl Extractor for Motion {
+    fn reference_only(&self) -> bool {
+        true
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         let mut score = 0.0;
         if !self.force_zero {

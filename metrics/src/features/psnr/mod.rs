@@ -23,8 +23,10 @@ use std::sync::Arc;
 
 use crate::collector::Collector;
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
-use crate::frame::{Geometry, PictureView, PixelFormat, PlaneRef};
+use crate::features::{
+    check_geometry, output_names, Extractor, ExtractorDef, FrameInput, FrameScores,
+};
+use crate::frame::{Geometry, PixelFormat, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
 /// libvmaf's option table of `psnr` (none is a FEATURE_PARAM, so names never change).
@@ -187,27 +189,10 @@ struct Psnr {
     mse_names: [Arc<str>; 3],
 }
 
-fn check_picture(geometry: Geometry, pic: &PictureView<'_>) -> Result<()> {
-    if pic.geometry() != geometry {
-        return Err(Error::Mismatch(format!(
-            "{NAME}: picture is {}x{} {} {}-bit, extractor was created for {}x{} {} {}-bit",
-            pic.width(),
-            pic.height(),
-            pic.format().as_str(),
-            pic.bit_depth(),
-            geometry.width,
-            geometry.height,
-            geometry.format.as_str(),
-            geometry.bit_depth
-        )));
-    }
-    Ok(())
-}
-
 impl Extractor for Psnr {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
-        check_picture(self.geometry, &input.reference)?;
-        check_picture(self.geometry, &input.distorted)?;
+        check_geometry(NAME, self.geometry, &input.reference)?;
+        check_geometry(NAME, self.geometry, &input.distorted)?;
         let peak = if self.geometry.bit_depth == 8 {
             255
         } else {

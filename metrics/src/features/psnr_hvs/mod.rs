@@ -19,8 +19,10 @@ pub mod scalar;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
-use crate::frame::{Geometry, PictureView, PixelFormat, PlaneRef};
+use crate::features::{
+    check_geometry, output_names, Extractor, ExtractorDef, FrameInput, FrameScores,
+};
+use crate::frame::{Geometry, PixelFormat, PlaneRef};
 use crate::options::Options;
 
 /// Extractor `psnr_hvs` (no options).
@@ -78,28 +80,11 @@ struct PsnrHvs {
 
 const CSF: [&[[f32; 8]; 8]; 3] = [&scalar::CSF_Y, &scalar::CSF_CB420, &scalar::CSF_CR420];
 
-fn check_picture(geometry: Geometry, pic: &PictureView<'_>) -> Result<()> {
-    if pic.geometry() != geometry {
-        return Err(Error::Mismatch(format!(
-            "{NAME}: picture is {}x{} {} {}-bit, extractor was created for {}x{} {} {}-bit",
-            pic.width(),
-            pic.height(),
-            pic.format().as_str(),
-            pic.bit_depth(),
-            geometry.width,
-            geometry.height,
-            geometry.format.as_str(),
-            geometry.bit_depth
-        )));
-    }
-    Ok(())
-}
-
 impl Extractor for PsnrHvs {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         let (r, d) = (&input.reference, &input.distorted);
-        check_picture(self.geometry, r)?;
-        check_picture(self.geometry, d)?;
+        check_geometry(NAME, self.geometry, r)?;
+        check_geometry(NAME, self.geometry, d)?;
         let bpc = self.geometry.bit_depth;
         // Neutral chroma of 4:0:0 is identical in both pictures: error 0.
         let mut score = [0.0f64; 3];

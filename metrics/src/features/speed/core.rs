@@ -4,9 +4,16 @@
 //! Shared by `speed_chroma` (once per chroma plane) and `speed_temporal` (once on the frame
 //! differences), so the chroma goldens cover the whole numerical path of both.
 
-use super::filter::{antialias_filter, filter1d, filter1d_dec16, local_mean_filter, NUM_SCALES};
+use crate::cpu::CpuLevel;
+
+#[cfg(target_arch = "x86_64")]
+use super::avx2::Avx2;
+use super::filter::{
+    antialias_filter, filter1d, filter1d_dec16, horizontal_at, local_mean_filter, NUM_SCALES,
+};
 use super::linalg::{self, EPS};
 use super::scale::{scale_frame, BilinearColumns, ScaleGeometry, ScaleMethod};
+use super::source::Source;
 
 /// `DEFAULT_BLOCK_SIZE`: SpEED works on 5×5 blocks of the decimated plane.
 const BLOCK: usize = 5;
@@ -159,11 +166,22 @@ pub(crate) struct SpeedCore {
     linalg: linalg::Scratch,
     ref_stats: BlockStats,
     dis_stats: BlockStats,
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<Avx2>,
 }
 
 impl SpeedCore {
-    /// Builds the state for `dims` (see [`Dims::new`]) and `params` (already validated).
-    pub(crate) fn new(dims: Dims, params: SpeedParams) -> Self {
+    /// Builds the state for `dims` (see [`Dims::new`]) and `params` (already validated), with
+    /// kernels of `level`.
+    pub(crate) fn new(dims: Dims, params: SpeedParams, level: CpuLevel) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = if level >= CpuLevel::Avx2 {
+            Avx2::new()
+        } else {
+            None
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = level;
         let resample = dims.scaled_w != dims.width || dims.scaled_h != dims.height;
         let bilinear = (resample && params.method == ScaleMethod::Bilinear)
             .then(|| BilinearColumns::new(dims.width, dims.scaled_w));
@@ -181,18 +199,64 @@ impl SpeedCore {
                 Vec::new()
             },
             row: vec![0.0; dims.scaled_w.max(dims.down_w)],
-            down: vec![0.0; dims.down_w * dims.down_h],
+            // 8 values of slack for whole-vector loads of the last row
+            down: vec![0.0; dims.down_w * dims.down_h + 8],
             mean: vec![0.0; dims.down_w * dims.down_h],
             means: [0.0; N],
             cov: vec![0.0; N * N],
             eig: [0.0; N],
             independent: vec![0.0; N * dims.blocks],
             solution: vec![0.0; N * dims.blocks],
+            #[cfg(target_arch = "x86_64")]
+            linalg: linalg::Scratch::with_avx2(N, dims.blocks, avx2),
+            #[cfg(not(target_arch = "x86_64"))]
             linalg: linalg::Scratch::new(N, dims.blocks),
             ref_stats: stats(),
             dis_stats: stats(),
             dims,
             params,
+            #[cfg(target_arch = "x86_64")]
+            avx2,
+        }
+    }
+
+    /// True when [`Self::score_sources`] may take the planes straight from the pictures: a
+    /// SIMD level is in use and the prescale keeps the size (no f32 plane to resample).
+    pub(crate) fn reads_pictures(&self) -> bool {
+        let d = &self.dims;
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2.is_some() {
+            return d.scaled_w == d.width && d.scaled_h == d.height;
+        }
+        let _ = d;
+        false
+    }
+
+    /// Rows of a `dims().width`×`dims().height` plane the decimating filter reads.
+    pub(crate) fn rows_read(&self) -> Vec<bool> {
+        super::source::rows_read(self.dims.scaled_h, self.antialias.len())
+    }
+
+    /// [`Self::score`] of two sample sources of `dims().width`×`dims().height` (f32 planes,
+    /// or picture planes when [`Self::reads_pictures`]).
+    pub(crate) fn score_sources(
+        &mut self,
+        reference: &Source<'_>,
+        distorted: &Source<'_>,
+    ) -> ScoreOutcome {
+        self.filter_and_downscale_src(reference);
+        let r = self.est_params(true);
+        self.filter_and_downscale_src(distorted);
+        let d = self.est_params(false);
+        let score = if r.singular != d.singular {
+            0.0
+        } else {
+            self.speed_score()
+        };
+        ScoreOutcome {
+            score,
+            reference: r,
+            distorted: d,
         }
     }
 
@@ -209,24 +273,74 @@ impl SpeedCore {
         distorted: &[f32],
         stride: usize,
     ) -> ScoreOutcome {
-        self.filter_and_downscale(reference, stride);
-        let r = self.est_params(true);
-        self.filter_and_downscale(distorted, stride);
-        let d = self.est_params(false);
-        let score = if r.singular != d.singular {
-            0.0
-        } else {
-            self.speed_score()
-        };
-        ScoreOutcome {
-            score,
-            reference: r,
-            distorted: d,
-        }
+        self.score_sources(
+            &Source::F32(reference, stride),
+            &Source::F32(distorted, stride),
+        )
     }
 
     /// `filter_and_downscale`: optional prescale, anti-alias Gaussian + keep every 16th sample,
     /// then subtract the local mean. Leaves the result in `self.down` (stride `down_w`).
+    /// [`Self::filter_and_downscale`] from any [`Source`]: the AVX2 vertical pass reads it
+    /// directly; otherwise it must be an f32 plane.
+    fn filter_and_downscale_src(&mut self, src: &Source<'_>) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(t) = self.avx2 {
+            let d = self.dims;
+            let resampled;
+            let src = if d.scaled_w != d.width || d.scaled_h != d.height {
+                let Source::F32(plane, stride) = *src else {
+                    unreachable!("resampling needs an f32 plane");
+                };
+                scale_frame(
+                    self.params.method,
+                    self.bilinear.as_ref(),
+                    plane,
+                    &mut self.scaled,
+                    ScaleGeometry {
+                        src_w: d.width,
+                        src_h: d.height,
+                        src_stride: stride,
+                        dst_w: d.scaled_w,
+                        dst_h: d.scaled_h,
+                        dst_stride: d.scaled_w,
+                    },
+                );
+                resampled = Source::F32(&self.scaled, d.scaled_w);
+                &resampled
+            } else {
+                src
+            };
+            // vif_filter1d_s + vif_dec16_s: only the kept rows and columns
+            let (w, h) = (d.scaled_w, d.scaled_h);
+            for i in 0..h / 16 {
+                t.vertical_pass(&self.antialias, src, w, h, i * 16, &mut self.row);
+                let out = &mut self.down[i * d.down_w..i * d.down_w + w / 16];
+                for (j, o) in out.iter_mut().enumerate() {
+                    *o = horizontal_at(&self.antialias, &self.row, w, j * 16);
+                }
+            }
+            filter1d(
+                &self.local_mean,
+                &self.down,
+                d.down_w,
+                &mut self.mean,
+                d.down_w,
+                &mut self.row,
+                d.down_w,
+                d.down_h,
+            );
+            for (v, m) in self.down.iter_mut().zip(&self.mean) {
+                *v -= *m;
+            }
+            return;
+        }
+        let Source::F32(plane, stride) = *src else {
+            unreachable!("the scalar path reads f32 planes");
+        };
+        self.filter_and_downscale(plane, stride);
+    }
+
     fn filter_and_downscale(&mut self, plane: &[f32], stride: usize) {
         let d = self.dims;
         // libvmaf skips the prescale when it is within 1e-3 of 1; every scaler copies when the
@@ -285,7 +399,30 @@ impl SpeedCore {
         let data = &self.down;
         let stride = d.down_w;
 
-        // compute_covariance_matrix: means in f32, products summed in f64, stored in f32
+        #[cfg(target_arch = "x86_64")]
+        let simd = self.avx2;
+        #[cfg(not(target_arch = "x86_64"))]
+        let simd: Option<()> = None;
+        match simd {
+            #[cfg(target_arch = "x86_64")]
+            Some(t) => t.covariance(
+                data,
+                stride,
+                d.sub_w,
+                d.sub_h,
+                &mut self.means,
+                &mut self.cov,
+            ),
+            _ => self.covariance_scalar(),
+        }
+        self.est_params_rest(reference)
+    }
+
+    /// `compute_covariance_matrix`: means in f32, products summed in f64, stored in f32.
+    fn covariance_scalar(&mut self) {
+        let d = self.dims;
+        let data = &self.down;
+        let stride = d.down_w;
         let count = (d.sub_w * d.sub_h) as f32;
         for r in 0..BLOCK {
             for c in 0..BLOCK {
@@ -319,6 +456,13 @@ impl SpeedCore {
                 self.cov[yi * N + xi] = cov;
             }
         }
+    }
+
+    /// `est_params` after the covariance: eigenvalues, the solve, variances and entropies.
+    fn est_params_rest(&mut self, reference: bool) -> EstStatus {
+        let d = self.dims;
+        let data = &self.down;
+        let stride = d.down_w;
 
         let converged = linalg::eigenvalues(&self.cov, &mut self.eig, &mut self.linalg);
 

@@ -108,7 +108,7 @@ pub(crate) fn antialias_filter(ks: f32) -> Vec<f32> {
 
 /// reflect101 index: -1 → 1, n → n-2.
 #[inline]
-fn reflect101(i: isize, n: isize) -> usize {
+pub(crate) fn reflect101(i: isize, n: isize) -> usize {
     let r = if i < 0 {
         -i
     } else if i >= n {
@@ -143,7 +143,7 @@ fn vertical_pass(
 
 /// Horizontal pass of `vif_filter1d_s` at column `j` of the row buffer.
 #[inline]
-fn horizontal_at(f: &[f32], row: &[f32], w: usize, j: usize) -> f32 {
+pub(crate) fn horizontal_at(f: &[f32], row: &[f32], w: usize, j: usize) -> f32 {
     let half = (f.len() / 2) as isize;
     let mut accum = 0.0f32;
     for (fj, &c) in f.iter().enumerate() {

@@ -41,6 +41,8 @@ fn pythagoras(x: f32, y: f32) -> f32 {
 #[derive(Debug, Clone)]
 pub(crate) struct Scratch {
     n: usize,
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<super::avx2::Avx2>,
     a: Vec<f32>,
     q: Vec<f32>,
     r: Vec<f32>,
@@ -55,10 +57,21 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
+    /// [`Self::new`], running `matrix_mul` with AVX2 when `avx2` is set.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn with_avx2(n: usize, cols: usize, avx2: Option<super::avx2::Avx2>) -> Self {
+        Scratch {
+            avx2,
+            ..Self::new(n, cols)
+        }
+    }
+
     /// Buffers for order `n` and `cols` right-hand-side columns.
     pub(crate) fn new(n: usize, cols: usize) -> Self {
         Scratch {
             n,
+            #[cfg(target_arch = "x86_64")]
+            avx2: None,
             a: vec![0.0; n * n],
             q: vec![0.0; n * n],
             r: vec![0.0; n * n],
@@ -293,6 +306,24 @@ pub(crate) fn eigenvalues(k: &[f32], eig: &mut [f32], s: &mut Scratch) -> bool {
     converged
 }
 
+/// [`matmul`] at the scratch's level.
+#[inline]
+fn mm(
+    #[cfg(target_arch = "x86_64")] avx2: Option<super::avx2::Avx2>,
+    dst: &mut [f32],
+    x: &[f32],
+    y: &[f32],
+    rows: usize,
+    inner: usize,
+    cols: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(t) = avx2 {
+        return t.matmul(dst, x, y, rows, inner, cols);
+    }
+    matmul(dst, x, y, rows, inner, cols)
+}
+
 /// `matrix_mul`: `dst (rows×cols) = x (rows×inner) · y (inner×cols)`, accumulated in f32 in
 /// (i, k, j) order from zero.
 fn matmul(dst: &mut [f32], x: &[f32], y: &[f32], rows: usize, inner: usize, cols: usize) {
@@ -365,12 +396,39 @@ fn qr_decompose(s: &mut Scratch) {
         for i in 0..n {
             s.tmp_q[i * n + i] += 1.0;
         }
-        matmul(&mut s.r, &s.tmp_q, &s.tmp_z, n, n, n);
+        mm(
+            #[cfg(target_arch = "x86_64")]
+            s.avx2,
+            &mut s.r,
+            &s.tmp_q,
+            &s.tmp_z,
+            n,
+            n,
+            n,
+        );
         s.tmp_z.copy_from_slice(&s.r);
-        matmul(&mut s.r, &s.tmp_q, &s.q, n, n, n);
+        mm(
+            #[cfg(target_arch = "x86_64")]
+            s.avx2,
+            &mut s.r,
+            &s.tmp_q,
+            &s.q,
+            n,
+            n,
+            n,
+        );
         s.q.copy_from_slice(&s.r);
     }
-    matmul(&mut s.r, &s.q, &s.a, n, n, n);
+    mm(
+        #[cfg(target_arch = "x86_64")]
+        s.avx2,
+        &mut s.r,
+        &s.q,
+        &s.a,
+        n,
+        n,
+        n,
+    );
     transpose(&mut s.q, n);
 }
 
@@ -381,7 +439,16 @@ pub(crate) fn solve(k: &[f32], b: &[f32], cols: usize, x: &mut [f32], s: &mut Sc
     s.a.copy_from_slice(&k[..n * n]);
     qr_decompose(s);
     transpose(&mut s.q, n);
-    matmul(&mut s.rect, &s.q, b, n, n, cols);
+    mm(
+        #[cfg(target_arch = "x86_64")]
+        s.avx2,
+        &mut s.rect,
+        &s.q,
+        b,
+        n,
+        n,
+        cols,
+    );
     // back substitution R X = Qᵀ B
     for i in (0..n).rev() {
         let den = s.r[i * n + i];

@@ -33,19 +33,24 @@
 //! caller can read ([`SpeedChroma::warnings`], [`SpeedTemporal::warnings`]); counts are per
 //! instance (an engine running several `speed_chroma` instances sums them).
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 mod core;
 mod filter;
 mod linalg;
 mod scale;
+mod source;
 
 use std::sync::Arc;
 
 pub use self::scale::ScaleMethod;
 
 use self::core::{Dims, ScoreOutcome, SpeedCore, SpeedParams};
+use self::source::Source;
+use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
-use crate::frame::{Geometry, PictureView, PixelFormat, PlaneRef};
+use crate::features::{output_names, Diagnostic, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::frame::{Geometry, PictureView, PixelFormat, Plane, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
 const OPT_KERNELSCALE: OptSpec = OptSpec {
@@ -193,6 +198,30 @@ pub struct SpeedWarnings {
 }
 
 impl SpeedWarnings {
+    /// The warnings as engine diagnostics of extractor `extractor`.
+    pub fn diagnostics(&self, extractor: &'static str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.singular_covariance > 0 {
+            out.push(Diagnostic {
+                extractor,
+                message: "covariance matrix is singular; the score is 0, as in libvmaf",
+                count: self.singular_covariance,
+                frames: self.frames_with_singular,
+                first_frame: self.first_singular_frame,
+            });
+        }
+        if self.eigen_iteration_cap > 0 {
+            out.push(Diagnostic {
+                extractor,
+                message: "eigenvalue iterations reached their cap of 500",
+                count: self.eigen_iteration_cap,
+                frames: 0,
+                first_frame: None,
+            });
+        }
+        out
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         *self == SpeedWarnings::default()
@@ -247,6 +276,7 @@ fn build_core(
     width: usize,
     height: usize,
     what: &str,
+    level: CpuLevel,
 ) -> Result<SpeedCore> {
     let ks = options.double("speed_kernelscale");
     if !filter::validate_kernelscale(ks as f32) {
@@ -287,7 +317,7 @@ fn build_core(
         nn_floor: options.double("speed_nn_floor") as f32,
         weight_var_mode,
     };
-    Ok(SpeedCore::new(dims, params))
+    Ok(SpeedCore::new(dims, params, level))
 }
 
 /// libvmaf's `picture_copy` with offset -128: `sample / 2^(bpc-8) - 128` in f32 (8-bit:
@@ -310,6 +340,72 @@ fn load_plane(plane: PlaneRef<'_>, bit_depth: u32, dst: &mut [f32], dst_stride: 
                 }
             }
         }
+    }
+}
+
+/// `scaler` of [`load_plane`] for `bit_depth`.
+fn plane_scaler(bit_depth: u32) -> f32 {
+    (1u32 << (bit_depth.max(8) - 8)) as f32
+}
+
+/// A picture plane as a [`Source`] (the samples [`load_plane`] would store).
+fn picture_source(plane: PlaneRef<'_>, bit_depth: u32) -> Source<'_> {
+    match plane {
+        PlaneRef::U8(p) => Source::U8(p),
+        PlaneRef::U16(p) => Source::U16(p, plane_scaler(bit_depth)),
+    }
+}
+
+/// A luma plane kept from the previous frame (only the rows the filter reads are copied).
+#[derive(Debug, Clone)]
+enum Kept {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+}
+
+impl Kept {
+    fn new(g: Geometry) -> Kept {
+        let n = g.width * g.height;
+        if g.bit_depth > 8 {
+            Kept::U16(vec![0; n])
+        } else {
+            Kept::U8(vec![0; n])
+        }
+    }
+
+    /// Copies the rows of `src` marked in `rows`.
+    fn keep(&mut self, src: PlaneRef<'_>, rows: &[bool]) {
+        match (self, src) {
+            (Kept::U8(d), PlaneRef::U8(p)) => {
+                let w = p.width();
+                for (r, _) in rows.iter().enumerate().filter(|(_, &k)| k) {
+                    d[r * w..(r + 1) * w].copy_from_slice(p.row(r));
+                }
+            }
+            (Kept::U16(d), PlaneRef::U16(p)) => {
+                let w = p.width();
+                for (r, _) in rows.iter().enumerate().filter(|(_, &k)| k) {
+                    d[r * w..(r + 1) * w].copy_from_slice(p.row(r));
+                }
+            }
+            _ => unreachable!("geometry is checked before"),
+        }
+    }
+}
+
+/// `conv(a) - conv(b)` of a kept plane and a picture plane.
+fn diff_source<'a>(a: &'a Kept, b: PlaneRef<'a>, g: Geometry) -> Source<'a> {
+    let (w, h) = (g.width, g.height);
+    match (a, b) {
+        (Kept::U8(a), PlaneRef::U8(b)) => {
+            Source::DiffU8(Plane::new(a, w, h, w).expect("kept plane"), b)
+        }
+        (Kept::U16(a), PlaneRef::U16(b)) => Source::DiffU16(
+            Plane::new(a, w, h, w).expect("kept plane"),
+            b,
+            plane_scaler(g.bit_depth),
+        ),
+        _ => unreachable!("geometry is checked before"),
     }
 }
 
@@ -355,6 +451,11 @@ pub struct SpeedChroma {
 impl SpeedChroma {
     /// Validates `options` for pictures of `geometry` and allocates every buffer.
     pub fn new(options: &Options, geometry: Geometry) -> Result<Self> {
+        Self::new_at(options, geometry, cpu_level())
+    }
+
+    /// As [`Self::new`], with kernels of `level` (clamped to what the CPU runs).
+    pub fn new_at(options: &Options, geometry: Geometry, level: CpuLevel) -> Result<Self> {
         let name = SPEED_CHROMA.name;
         let neutral = geometry.format == PixelFormat::Yuv400;
         let (w, h) = if neutral {
@@ -369,6 +470,7 @@ impl SpeedChroma {
             w,
             h,
             "chroma",
+            level,
         )?;
         Ok(SpeedChroma {
             geometry,
@@ -389,6 +491,12 @@ impl SpeedChroma {
     }
 
     fn channel(&mut self, input: &FrameInput<'_>, plane: usize) -> ScoreOutcome {
+        if !self.neutral && self.core.reads_pictures() {
+            let bpc = self.geometry.bit_depth;
+            let r = picture_source(input.reference.plane(plane), bpc);
+            let d = picture_source(input.distorted.plane(plane), bpc);
+            return self.core.score_sources(&r, &d);
+        }
         if !self.neutral {
             let bpc = self.geometry.bit_depth;
             load_plane(
@@ -423,6 +531,10 @@ impl std::fmt::Debug for SpeedChroma {
 }
 
 impl Extractor for SpeedChroma {
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warnings.diagnostics(SPEED_CHROMA.name)
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         check_geometry(
             SPEED_CHROMA.name,
@@ -466,16 +578,30 @@ pub struct SpeedTemporal {
     slot: usize,
     have_previous: bool,
     warnings: SpeedWarnings,
+    /// With [`SpeedCore::reads_pictures`]: the previous reference and distorted luma (the
+    /// rows the filter reads) and which rows those are.
+    kept: Option<([Kept; 2], Vec<bool>)>,
 }
 
 impl SpeedTemporal {
     /// Validates `options` for pictures of `geometry` and allocates every buffer.
     pub fn new(options: &Options, geometry: Geometry) -> Result<Self> {
+        Self::new_at(options, geometry, cpu_level())
+    }
+
+    /// As [`Self::new`], with kernels of `level` (clamped to what the CPU runs).
+    pub fn new_at(options: &Options, geometry: Geometry, level: CpuLevel) -> Result<Self> {
         let (w, h) = geometry.plane_size(0);
         // libvmaf leaves speed_weight_var_mode at 0 for speed_temporal
-        let core = build_core(SPEED_TEMPORAL.name, options, 0, w, h, "luma")?;
-        let buf = || vec![0.0f32; w * h];
+        let core = build_core(SPEED_TEMPORAL.name, options, 0, w, h, "luma", level)?;
+        let kept = core
+            .reads_pictures()
+            .then(|| ([Kept::new(geometry), Kept::new(geometry)], core.rows_read()));
+        // the f32 frames of the scalar path are not needed when the pictures are read
+        let n = if kept.is_some() { 0 } else { w * h };
+        let buf = || vec![0.0f32; n];
         Ok(SpeedTemporal {
+            kept,
             geometry,
             name: output_names(&SPEED_TEMPORAL, options)
                 .pop()
@@ -509,6 +635,10 @@ impl std::fmt::Debug for SpeedTemporal {
 }
 
 impl Extractor for SpeedTemporal {
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warnings.diagnostics(SPEED_TEMPORAL.name)
+    }
+
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
         check_geometry(
             SPEED_TEMPORAL.name,
@@ -522,6 +652,28 @@ impl Extractor for SpeedTemporal {
             &input.distorted,
             "distorted",
         )?;
+        if let Some(([kr, kd], rows)) = &mut self.kept {
+            let first = input.index == 0 || !self.have_previous;
+            self.have_previous = true;
+            let (r, d) = (input.reference.luma(), input.distorted.luma());
+            if first {
+                out.push(&self.name, 0.0);
+            } else {
+                let g = self.geometry;
+                let rs = diff_source(kr, r, g);
+                let ds = if self.use_ref_diff {
+                    diff_source(kd, r, g)
+                } else {
+                    diff_source(kd, d, g)
+                };
+                let outcome = self.core.score_sources(&rs, &ds);
+                self.warnings.record(input.index, &[outcome]);
+                out.push(&self.name, outcome.score as f64);
+            }
+            kr.keep(r, rows);
+            kd.keep(d, rows);
+            return Ok(());
+        }
         let w = self.geometry.width;
         let bpc = self.geometry.bit_depth;
         let cur = self.slot ^ 1;

@@ -4,17 +4,29 @@
 //! Outputs `VMAF_integer_feature_vif_scale{0..3}_score` (printed `integer_vif_scaleN`) and, with
 //! `debug=true`, `integer_vif`, `integer_vif_num`, `integer_vif_den` and the per-scale
 //! numerators and denominators.
+//!
+//! The arithmetic lives in two kernels, the per-scale statistic and the decimation between
+//! scales. [`scalar`] is the readable oracle, which only tests run; [`fast_scalar`] is the
+//! portable `Scalar` level; `avx2` and `avx512` (x86-64; the latter built with Rust ≥ 1.89)
+//! compute the same integers with SIMD. [`Kernels`] picks one set per extractor instance from
+//! [`cpu_level`] at creation.
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
+#[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
+pub mod avx512;
+pub mod fast_scalar;
 pub mod scalar;
 
 use std::sync::Arc;
 
+use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
 use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, Plane, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
-use scalar::{DecimateRows, StatRows};
+use scalar::{DecimateRows, StatRows, VifAccum};
 
 /// Option table of `vif` (integer_vif.c `options`).
 pub static OPTIONS: &[OptSpec] = &[
@@ -81,6 +93,27 @@ pub static DEF: ExtractorDef = ExtractorDef {
 pub const MIN_SIZE: usize = 16;
 
 fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
+    create_at(options, geometry, cpu_level())
+}
+
+/// Creates a `vif` extractor whose kernels run at `level` (lowered to what this CPU supports).
+///
+/// [`DEF`]'s `create` uses [`cpu_level`]; this entry point lets tests and benches pin a level
+/// without touching the process-wide setting.
+pub fn create_at(
+    options: &Options,
+    geometry: Geometry,
+    level: CpuLevel,
+) -> Result<Box<dyn Extractor>> {
+    create_with(options, geometry, Kernels::best(level))
+}
+
+/// Creates a `vif` extractor running `kernels` (e.g. [`Kernels::oracle`] for tests).
+pub fn create_with(
+    options: &Options,
+    geometry: Geometry,
+    kernels: Kernels,
+) -> Result<Box<dyn Extractor>> {
     let (w, h) = (geometry.width, geometry.height);
     if w < MIN_SIZE || h < MIN_SIZE {
         return Err(Error::extraction(
@@ -104,11 +137,10 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         egl: options.double("vif_enhn_gain_limit"),
         skip_scale0: options.bool("vif_skip_scale0"),
         geometry,
-        table: scalar::log2_table(),
+        kernels,
         scaled_ref: [scaled(1), scaled(2), scaled(3)],
         scaled_dis: [scaled(1), scaled(2), scaled(3)],
-        stat_rows: StatRows::new(w),
-        dec_rows: DecimateRows::new(w),
+        scratch: Scratch::new(w),
     }))
 }
 
@@ -119,55 +151,27 @@ struct IntegerVif {
     egl: f64,
     skip_scale0: bool,
     geometry: Geometry,
-    table: &'static [u16],
+    kernels: Kernels,
     /// Decimated planes of scales 1..3 (rows `w >> s` apart).
     scaled_ref: [Vec<u16>; 3],
     scaled_dis: [Vec<u16>; 3],
-    stat_rows: StatRows,
-    dec_rows: DecimateRows,
+    scratch: Scratch,
 }
 
 impl IntegerVif {
     /// Numerator/denominator of every scale (scale 0 left at zero when skipped).
-    fn compute<T: Copy + Into<u32>>(
-        &mut self,
-        r: Plane<'_, T>,
-        d: Plane<'_, T>,
-    ) -> [(f32, f32); 4] {
+    fn compute<T: Sample>(&mut self, r: Plane<'_, T>, d: Plane<'_, T>) -> [(f32, f32); 4] {
         let (w, h) = (self.geometry.width, self.geometry.height);
         let bpc = self.geometry.bit_depth;
+        let src = PlanePair::new(r.data(), r.stride(), d.data(), d.stride(), w, h);
         let mut out = [(0.0f32, 0.0f32); 4];
         if !self.skip_scale0 {
-            out[0] = scalar::vif_statistic(
-                r.data(),
-                r.stride(),
-                d.data(),
-                d.stride(),
-                w,
-                h,
-                0,
-                bpc,
-                self.egl,
-                self.table,
-                &mut self.stat_rows,
-            )
-            .num_den();
+            out[0] =
+                T::statistic(&self.kernels)(&src, 0, bpc, self.egl, &mut self.scratch).num_den();
         }
         let [r1, ..] = &mut self.scaled_ref;
         let [d1, ..] = &mut self.scaled_dis;
-        scalar::decimate(
-            r.data(),
-            r.stride(),
-            d.data(),
-            d.stride(),
-            w,
-            h,
-            1,
-            bpc,
-            r1,
-            d1,
-            &mut self.dec_rows,
-        );
+        T::decimate(&self.kernels)(&src, 1, bpc, r1, d1, &mut self.scratch);
         self.upper_scales(&mut out);
         out
     }
@@ -179,34 +183,18 @@ impl IntegerVif {
             let (w, h) = (self.geometry.width >> scale, self.geometry.height >> scale);
             let (lo_r, hi_r) = self.scaled_ref.split_at_mut(scale);
             let (lo_d, hi_d) = self.scaled_dis.split_at_mut(scale);
-            let (sr, sd) = (&lo_r[scale - 1], &lo_d[scale - 1]);
-            out[scale] = scalar::vif_statistic(
-                sr,
-                w,
-                sd,
-                w,
-                w,
-                h,
-                scale,
-                bpc,
-                self.egl,
-                self.table,
-                &mut self.stat_rows,
-            )
-            .num_den();
+            let src = PlanePair::new(&lo_r[scale - 1], w, &lo_d[scale - 1], w, w, h);
+            out[scale] =
+                (self.kernels.statistic_u16)(&src, scale, bpc, self.egl, &mut self.scratch)
+                    .num_den();
             if scale < 3 {
-                scalar::decimate(
-                    sr,
-                    w,
-                    sd,
-                    w,
-                    w,
-                    h,
+                (self.kernels.decimate_u16)(
+                    &src,
                     scale + 1,
                     bpc,
                     &mut hi_r[0],
                     &mut hi_d[0],
-                    &mut self.dec_rows,
+                    &mut self.scratch,
                 );
             }
         }
@@ -292,5 +280,282 @@ fn write_scores(
         };
         out.push(&names[7 + 2 * s], n);
         out.push(&names[8 + 2 * s], d);
+    }
+}
+
+/// A reference/distorted pair of equally sized sample planes, as the kernels read them.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanePair<'a, T> {
+    reference: &'a [T],
+    ref_stride: usize,
+    distorted: &'a [T],
+    dis_stride: usize,
+    width: usize,
+    height: usize,
+}
+
+impl<'a, T> PlanePair<'a, T> {
+    /// Wraps two `width`×`height` planes whose rows are `ref_stride`/`dis_stride` samples apart.
+    ///
+    /// # Panics
+    /// If a size is zero, a stride is smaller than `width` or a slice is too short.
+    pub fn new(
+        reference: &'a [T],
+        ref_stride: usize,
+        distorted: &'a [T],
+        dis_stride: usize,
+        width: usize,
+        height: usize,
+    ) -> Self {
+        assert!(width > 0 && height > 0, "empty plane");
+        assert!(
+            ref_stride >= width && dis_stride >= width,
+            "stride below width"
+        );
+        assert!(
+            reference.len() >= (height - 1) * ref_stride + width
+                && distorted.len() >= (height - 1) * dis_stride + width,
+            "plane slice too short"
+        );
+        PlanePair {
+            reference,
+            ref_stride,
+            distorted,
+            dis_stride,
+            width,
+            height,
+        }
+    }
+
+    /// Width in samples.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height in rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Row `y` of the reference and of the distorted plane (`width` samples each).
+    #[inline]
+    pub fn rows(&self, y: usize) -> (&'a [T], &'a [T]) {
+        let r = &self.reference[y * self.ref_stride..y * self.ref_stride + self.width];
+        let d = &self.distorted[y * self.dis_stride..y * self.dis_stride + self.width];
+        (r, d)
+    }
+}
+
+/// Scratch buffers of the kernels, sized for planes up to a given width.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    width: usize,
+    stat_rows: StatRows,
+    dec_rows: DecimateRows,
+    /// Buffers of the portable kernels.
+    fast: fast_scalar::FastRows,
+    /// SIMD row buffers: 8 rows of [`lane_row_len`] samples.
+    lanes: Vec<u16>,
+    /// SIMD per-pixel σ values of one row (3 runs of the width rounded up to 32).
+    sigma: Vec<i32>,
+}
+
+/// Length of one SIMD row buffer for planes `width` samples wide: left padding, the row, and
+/// slack for the mirrored right edge and the last block's over-read.
+pub fn lane_row_len(width: usize) -> usize {
+    (8 + width + 128 + 15) & !15
+}
+
+impl Scratch {
+    /// Buffers for planes up to `width` samples wide.
+    pub fn new(width: usize) -> Self {
+        Scratch {
+            width,
+            stat_rows: StatRows::new(width),
+            dec_rows: DecimateRows::new(width),
+            fast: fast_scalar::FastRows::new(width),
+            lanes: vec![0; 8 * lane_row_len(width)],
+            sigma: vec![0; 3 * width.next_multiple_of(32)],
+        }
+    }
+
+    /// Largest plane width these buffers serve.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+}
+
+/// Statistic kernel: `(planes, scale, bpc, egl, scratch)` → the scale's accumulators.
+///
+/// `scale` selects the filter and the vertical shifts (scale 0 depends on `bpc`); `egl` is the
+/// enhancement gain limit. Panics if `scratch` is narrower than the planes.
+pub type StatisticFn<T> = fn(&PlanePair<'_, T>, usize, u32, f64, &mut Scratch) -> VifAccum;
+
+/// Decimation kernel: `(planes, to_scale, bpc, dst_ref, dst_dis, scratch)`; writes the
+/// `width/2`×`height/2` low-passed, subsampled planes (rows `width/2` apart).
+pub type DecimateFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut [u16], &mut [u16], &mut Scratch);
+
+/// The kernels of one CPU level.
+#[derive(Clone, Copy)]
+pub struct Kernels {
+    level: CpuLevel,
+    /// Statistic of 8-bit planes.
+    pub statistic_u8: StatisticFn<u8>,
+    /// Statistic of 16-bit planes (deeper input and every decimated scale).
+    pub statistic_u16: StatisticFn<u16>,
+    /// Decimation of 8-bit planes.
+    pub decimate_u8: DecimateFn<u8>,
+    /// Decimation of 16-bit planes.
+    pub decimate_u16: DecimateFn<u16>,
+}
+
+impl std::fmt::Debug for Kernels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kernels")
+            .field("level", &self.level)
+            .finish()
+    }
+}
+
+impl Kernels {
+    /// The readable oracle ([`scalar`]): the reference of the parity tests.
+    pub fn oracle() -> Kernels {
+        Kernels {
+            level: CpuLevel::Scalar,
+            statistic_u8: oracle_statistic::<u8>,
+            statistic_u16: oracle_statistic::<u16>,
+            decimate_u8: oracle_decimate::<u8>,
+            decimate_u16: oracle_decimate::<u16>,
+        }
+    }
+
+    /// The portable kernels of the `Scalar` level ([`fast_scalar`]).
+    pub fn portable() -> Kernels {
+        Kernels {
+            level: CpuLevel::Scalar,
+            statistic_u8: fast_scalar::statistic::<u8>,
+            statistic_u16: fast_scalar::statistic::<u16>,
+            decimate_u8: fast_scalar::decimate::<u8>,
+            decimate_u16: fast_scalar::decimate::<u16>,
+        }
+    }
+
+    /// The kernels written for exactly `level`, or `None` if this CPU cannot run them.
+    pub fn new(level: CpuLevel) -> Option<Kernels> {
+        if level > crate::cpu::detected_cpu_level() {
+            return None;
+        }
+        match level {
+            CpuLevel::Scalar => Some(Kernels::portable()),
+            #[cfg(target_arch = "x86_64")]
+            CpuLevel::Avx2 => Some(Kernels {
+                level,
+                statistic_u8: avx2::statistic_u8,
+                statistic_u16: avx2::statistic_u16,
+                decimate_u8: avx2::decimate_u8,
+                decimate_u16: avx2::decimate_u16,
+            }),
+            #[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
+            CpuLevel::Avx512 => Some(Kernels {
+                level,
+                statistic_u8: avx512::statistic_u8,
+                statistic_u16: avx512::statistic_u16,
+                decimate_u8: avx512::decimate_u8,
+                decimate_u16: avx512::decimate_u16,
+            }),
+            // levels this build has no kernels for (another architecture, an old compiler)
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// The most capable kernels at or below `level` that this CPU runs.
+    pub fn best(level: CpuLevel) -> Kernels {
+        let mut l = level.min(crate::cpu::detected_cpu_level());
+        loop {
+            if let Some(k) = Kernels::new(l) {
+                return k;
+            }
+            l = match l {
+                CpuLevel::Avx512 => CpuLevel::Avx2,
+                _ => CpuLevel::Scalar,
+            };
+        }
+    }
+
+    /// The level these kernels were written for.
+    pub fn level(&self) -> CpuLevel {
+        self.level
+    }
+}
+
+fn oracle_statistic<T: Copy + Into<u32>>(
+    p: &PlanePair<'_, T>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    s: &mut Scratch,
+) -> VifAccum {
+    assert!(p.width <= s.width, "scratch narrower than the plane");
+    scalar::vif_statistic(
+        p.reference,
+        p.ref_stride,
+        p.distorted,
+        p.dis_stride,
+        p.width,
+        p.height,
+        scale,
+        bpc,
+        egl,
+        scalar::log2_table(),
+        &mut s.stat_rows,
+    )
+}
+
+fn oracle_decimate<T: Copy + Into<u32>>(
+    p: &PlanePair<'_, T>,
+    to_scale: usize,
+    bpc: u32,
+    dst_ref: &mut [u16],
+    dst_dis: &mut [u16],
+    s: &mut Scratch,
+) {
+    assert!(p.width <= s.width, "scratch narrower than the plane");
+    scalar::decimate(
+        p.reference,
+        p.ref_stride,
+        p.distorted,
+        p.dis_stride,
+        p.width,
+        p.height,
+        to_scale,
+        bpc,
+        dst_ref,
+        dst_dis,
+        &mut s.dec_rows,
+    )
+}
+
+/// Sample types with a kernel in [`Kernels`].
+trait Sample: Copy + Into<u32> {
+    fn statistic(k: &Kernels) -> StatisticFn<Self>;
+    fn decimate(k: &Kernels) -> DecimateFn<Self>;
+}
+
+impl Sample for u8 {
+    fn statistic(k: &Kernels) -> StatisticFn<u8> {
+        k.statistic_u8
+    }
+    fn decimate(k: &Kernels) -> DecimateFn<u8> {
+        k.decimate_u8
+    }
+}
+
+impl Sample for u16 {
+    fn statistic(k: &Kernels) -> StatisticFn<u16> {
+        k.statistic_u16
+    }
+    fn decimate(k: &Kernels) -> DecimateFn<u16> {
+        k.decimate_u16
     }
 }

@@ -30,7 +30,7 @@ pub const FILTERS: [&[u16]; 4] = [
 pub const MAX_HALF: usize = 8;
 
 /// Noise variance σ²ₙ = 2 in Q16 (8-bit units).
-const SIGMA_NSQ: i32 = 65536 << 1;
+pub(crate) const SIGMA_NSQ: i32 = 65536 << 1;
 
 /// Entries `i` in `32767..=65535` where `round(log2f(i) * 2048)` (glibc's `log2f`, as libvmaf
 /// computes the table) is one more than the exact `round(log2(i) * 2048)`.
@@ -80,7 +80,7 @@ pub fn log2_64(table: &[u16], x: u64) -> i32 {
 
 /// Reflect-101 row/column index: -1 → 1, n → n-2 (valid while the offset is < n).
 #[inline]
-fn mirror(i: isize, n: usize) -> usize {
+pub(crate) fn mirror(i: isize, n: usize) -> usize {
     let n = n as isize;
     let m = if i < 0 {
         -i
@@ -98,7 +98,7 @@ fn mirror(i: isize, n: usize) -> usize {
 /// 16-bit-normalised 8-bit units (shift by 2·(bpc-8), no rounding add at 8 bits); every later
 /// scale already holds 16-bit-normalised samples and shifts by 16.
 #[inline]
-fn vertical_shifts(scale: usize, bpc: u32) -> (u32, u32, u64, u32) {
+pub(crate) fn vertical_shifts(scale: usize, bpc: u32) -> (u32, u32, u64, u32) {
     if scale == 0 {
         let sq_shift = 2 * (bpc - 8);
         let sq_add = if bpc == 8 { 0 } else { 1u64 << (sq_shift - 1) };
@@ -134,7 +134,7 @@ impl StatRows {
 
 /// Mirrors `half` entries on each side of `buf[MAX_HALF..MAX_HALF + w]` (`PADDING_SQ_DATA`).
 #[inline]
-fn pad_row<T: Copy>(buf: &mut [T], w: usize, half: usize) {
+pub(crate) fn pad_row<T: Copy>(buf: &mut [T], w: usize, half: usize) {
     let o = MAX_HALF;
     for f in 1..=half {
         buf[o - f] = buf[o + f];
@@ -171,7 +171,7 @@ impl VifAccum {
 /// the vertically filtered squares before the final round-shift by 16.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-fn pixel_term(
+pub(crate) fn pixel_term(
     acc: &mut VifAccum,
     table: &[u16],
     egl: f64,

@@ -1,0 +1,424 @@
+//! Integer VIF kernels at every CPU level this machine runs (the portable `Scalar` kernels
+//! and the SIMD ones), against the readable oracle.
+//!
+//! Bound: bit-exact. The statistic kernels must return the oracle's four integer accumulators
+//! and the decimation kernels its samples, on random planes of every width from the smallest
+//! the filter allows to 2×16+40 (every tail length of a 16-lane block, twice), odd strides,
+//! max-value and extreme-contrast pixels at 8/9/10/12/16 bits and both gain limits; the whole
+//! extractor must print the oracle's numbers on every corpus clip.
+//!
+//! Levels above what the CPU supports are skipped (the AVX-512 kernels are checked on a machine
+//! that has AVX-512).
+
+// the shared helper trips a pedantic lint that is not ours to fix
+#[allow(clippy::nonminimal_bool)]
+mod common;
+
+use common::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rvmaf::cpu::{available_levels, CpuLevel};
+use rvmaf::features::vif::scalar::FILTERS;
+use rvmaf::features::vif::{self, Kernels, PlanePair, Scratch};
+use rvmaf::features::{self, FrameInput, FrameScores};
+use rvmaf::io::open_video;
+use rvmaf::{Collector, FeatureDict, Picture};
+
+/// The levels this machine runs, each with its kernels (the oracle is the reference).
+fn vector_levels() -> Vec<(CpuLevel, Kernels)> {
+    let levels: Vec<_> = available_levels()
+        .into_iter()
+        .filter_map(|l| match Kernels::new(l) {
+            Some(k) => Some((l, k)),
+            None => {
+                // e.g. AVX-512 on a compiler older than 1.89: the build has no such kernels
+                eprintln!("{l:?}: this build has no kernels, skipped");
+                None
+            }
+        })
+        .collect();
+    assert!(
+        levels[0].1.level() == CpuLevel::Scalar,
+        "the portable level is always there"
+    );
+    levels
+}
+
+/// Kinds of synthetic content, chosen to visit every branch of the per-pixel term.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    /// Independent uniform samples (σ₁² large everywhere).
+    Uniform,
+    /// A nearly flat plane with ±1 noise, distorted by ±2 (σ₁² below the noise floor).
+    Flat,
+    /// Only 0 and the maximum value (the largest variances and products).
+    Extremes,
+    /// Every sample at the maximum (16-bit: the u32 mean accumulator at its limit).
+    Max,
+    /// Smooth gradient plus texture in patches; distorted = reference + noise.
+    Natural,
+    /// Distorted = max − reference (σ₁₂ < 0).
+    Inverted,
+    /// Distorted = reference blurred and brightened (0 < gain < 1, and gain clamping).
+    Gain,
+}
+
+const CONTENTS: [Content; 7] = [
+    Content::Uniform,
+    Content::Flat,
+    Content::Extremes,
+    Content::Max,
+    Content::Natural,
+    Content::Inverted,
+    Content::Gain,
+];
+
+/// A `w`×`h` reference/distorted pair with rows `stride` apart, samples below `2^bits`.
+fn planes(
+    rng: &mut StdRng,
+    content: Content,
+    w: usize,
+    h: usize,
+    stride: usize,
+    bits: u32,
+) -> (Vec<u32>, Vec<u32>) {
+    let max = (1u32 << bits) - 1;
+    let unit = (max / 255).max(1);
+    let n = (h - 1) * stride + w;
+    // padding between rows gets random junk: kernels must not read it
+    let mut r: Vec<u32> = (0..n).map(|_| rng.gen_range(0..=max)).collect();
+    let mut d: Vec<u32> = (0..n).map(|_| rng.gen_range(0..=max)).collect();
+    let clamp = |v: i64| v.clamp(0, max as i64) as u32;
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * stride + x;
+            let (rv, dv) = match content {
+                Content::Uniform => (r[i], d[i]),
+                Content::Flat => {
+                    let base = (max / 3) as i64;
+                    let a = clamp(base + rng.gen_range(-1..=1) * unit as i64);
+                    (a, clamp(a as i64 + rng.gen_range(-2..=2) * unit as i64))
+                }
+                Content::Extremes => (
+                    if rng.gen_bool(0.5) { max } else { 0 },
+                    if rng.gen_bool(0.5) { max } else { 0 },
+                ),
+                Content::Max => (max, max),
+                Content::Natural => {
+                    let g = (x * 7 + y * 5) as i64 * unit as i64;
+                    let tex = if (x / 8 + y / 8) % 2 == 0 {
+                        rng.gen_range(0..40) * unit as i64
+                    } else {
+                        0
+                    };
+                    let a = clamp(g % (max as i64 / 2) + tex);
+                    (a, clamp(a as i64 + rng.gen_range(-3..=3) * unit as i64))
+                }
+                Content::Inverted => (r[i], max - r[i]),
+                Content::Gain => (r[i], clamp(r[i] as i64 / 3 + (max / 2) as i64)),
+            };
+            r[i] = rv;
+            d[i] = dv;
+        }
+    }
+    (r, d)
+}
+
+fn to_u8(v: &[u32]) -> Vec<u8> {
+    v.iter().map(|&x| x as u8).collect()
+}
+
+fn to_u16(v: &[u32]) -> Vec<u16> {
+    v.iter().map(|&x| x as u16).collect()
+}
+
+/// Widths to test at `scale`: from the smallest the filter allows to 2×16+40.
+fn widths(scale: usize) -> std::ops::RangeInclusive<usize> {
+    FILTERS[scale].len() / 2 + 1..=2 * 16 + 40
+}
+
+const GAINS: [f64; 3] = [100.0, 1.0, 1.7];
+
+/// One statistic case at every vector level against the oracle.
+#[allow(clippy::too_many_arguments)]
+fn check_statistic(
+    levels: &[(CpuLevel, Kernels)],
+    r: &[u32],
+    d: &[u32],
+    w: usize,
+    h: usize,
+    stride: usize,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    eight_bit: bool,
+    what: &str,
+) {
+    let oracle = Kernels::oracle();
+    let mut scratch = Scratch::new(w);
+    if eight_bit {
+        let (r, d) = (to_u8(r), to_u8(d));
+        let p = PlanePair::new(&r, stride, &d, stride, w, h);
+        let want = (oracle.statistic_u8)(&p, scale, bpc, egl, &mut scratch);
+        for (level, k) in levels {
+            let got = (k.statistic_u8)(&p, scale, bpc, egl, &mut scratch);
+            assert_eq!(got, want, "{level:?} u8 {what}");
+        }
+    } else {
+        let (r, d) = (to_u16(r), to_u16(d));
+        let p = PlanePair::new(&r, stride, &d, stride, w, h);
+        let want = (oracle.statistic_u16)(&p, scale, bpc, egl, &mut scratch);
+        for (level, k) in levels {
+            let got = (k.statistic_u16)(&p, scale, bpc, egl, &mut scratch);
+            assert_eq!(got, want, "{level:?} u16 {what}");
+        }
+    }
+}
+
+/// One decimation case at every vector level against the oracle.
+#[allow(clippy::too_many_arguments)]
+fn check_decimate(
+    levels: &[(CpuLevel, Kernels)],
+    r: &[u32],
+    d: &[u32],
+    w: usize,
+    h: usize,
+    stride: usize,
+    to_scale: usize,
+    bpc: u32,
+    eight_bit: bool,
+    what: &str,
+) {
+    let oracle = Kernels::oracle();
+    let mut scratch = Scratch::new(w);
+    let n = (w / 2) * (h / 2);
+    let (mut wr, mut wd) = (vec![0u16; n], vec![0u16; n]);
+    let (mut gr, mut gd) = (vec![0u16; n], vec![0u16; n]);
+    if eight_bit {
+        let (r, d) = (to_u8(r), to_u8(d));
+        let p = PlanePair::new(&r, stride, &d, stride, w, h);
+        (oracle.decimate_u8)(&p, to_scale, bpc, &mut wr, &mut wd, &mut scratch);
+        for (level, k) in levels {
+            gr.fill(0xdead);
+            gd.fill(0xbeef);
+            (k.decimate_u8)(&p, to_scale, bpc, &mut gr, &mut gd, &mut scratch);
+            assert!(gr == wr && gd == wd, "{level:?} u8 {what}");
+        }
+    } else {
+        let (r, d) = (to_u16(r), to_u16(d));
+        let p = PlanePair::new(&r, stride, &d, stride, w, h);
+        (oracle.decimate_u16)(&p, to_scale, bpc, &mut wr, &mut wd, &mut scratch);
+        for (level, k) in levels {
+            gr.fill(0xdead);
+            gd.fill(0xbeef);
+            (k.decimate_u16)(&p, to_scale, bpc, &mut gr, &mut gd, &mut scratch);
+            assert!(gr == wr && gd == wd, "{level:?} u16 {what}");
+        }
+    }
+}
+
+/// (scale, bits of the samples, bpc, 8-bit storage) of every statistic the extractor runs,
+/// plus 16-bit storage at depth 8.
+const STAT_CASES: [(usize, u32, u32, bool); 9] = [
+    (0, 8, 8, true),
+    (0, 8, 8, false),
+    (0, 9, 9, false),
+    (0, 10, 10, false),
+    (0, 12, 12, false),
+    (0, 16, 16, false),
+    (1, 16, 10, false),
+    (2, 16, 10, false),
+    (3, 16, 10, false),
+];
+
+#[test]
+fn statistic_every_width_and_tail() {
+    let levels = vector_levels();
+    let mut rng = StdRng::seed_from_u64(0x5eed_0f1f);
+    for (scale, bits, bpc, eight) in STAT_CASES {
+        for w in widths(scale) {
+            let h = FILTERS[scale].len() / 2 + 1 + w % 5;
+            let stride = w + [0, 1, 3, 7][w % 4];
+            let content = CONTENTS[w % CONTENTS.len()];
+            let egl = GAINS[w % GAINS.len()];
+            let (r, d) = planes(&mut rng, content, w, h, stride, bits);
+            let what =
+                format!("scale {scale} bpc {bpc} {w}x{h} stride {stride} {content:?} egl {egl}");
+            check_statistic(&levels, &r, &d, w, h, stride, scale, bpc, egl, eight, &what);
+        }
+    }
+}
+
+#[test]
+fn statistic_every_content_and_gain() {
+    let levels = vector_levels();
+    let mut rng = StdRng::seed_from_u64(42);
+    for (scale, bits, bpc, eight) in STAT_CASES {
+        for content in CONTENTS {
+            for egl in GAINS {
+                let (w, h) = (37 + 2 * scale, 23);
+                let stride = w + 5;
+                let (r, d) = planes(&mut rng, content, w, h, stride, bits);
+                let what = format!("scale {scale} bpc {bpc} {content:?} egl {egl}");
+                check_statistic(&levels, &r, &d, w, h, stride, scale, bpc, egl, eight, &what);
+            }
+        }
+    }
+}
+
+#[test]
+fn statistic_wide_planes() {
+    // rows long enough for many blocks per lane and several partial-sum flushes of narrow
+    // kernels; natural content
+    let levels = vector_levels();
+    let mut rng = StdRng::seed_from_u64(7);
+    for (scale, bits, bpc, eight) in STAT_CASES {
+        let (w, h) = (1283, 19);
+        let (r, d) = planes(&mut rng, Content::Natural, w, h, w, bits);
+        let what = format!("scale {scale} bpc {bpc} {w}x{h}");
+        check_statistic(&levels, &r, &d, w, h, w, scale, bpc, 100.0, eight, &what);
+    }
+}
+
+/// (to_scale, bits of the samples, bpc, 8-bit storage) of every decimation.
+const DEC_CASES: [(usize, u32, u32, bool); 8] = [
+    (1, 8, 8, true),
+    (1, 8, 8, false),
+    (1, 10, 10, false),
+    (1, 12, 12, false),
+    (1, 16, 16, false),
+    (2, 16, 8, false),
+    (3, 16, 8, false),
+    (3, 16, 12, true),
+];
+
+#[test]
+fn decimate_every_width_and_tail() {
+    let levels = vector_levels();
+    let mut rng = StdRng::seed_from_u64(0xdec1);
+    for (to_scale, bits, bpc, eight) in DEC_CASES {
+        // 8-bit storage only holds 8-bit samples
+        let bits = if eight { 8 } else { bits };
+        for w in (FILTERS[to_scale].len() / 2 + 1).max(2)..=2 * 16 + 40 {
+            let h = FILTERS[to_scale].len() / 2 + 1 + w % 6;
+            let stride = w + [0, 1, 3, 7][w % 4];
+            let content = CONTENTS[w % CONTENTS.len()];
+            let (r, d) = planes(&mut rng, content, w, h, stride, bits);
+            let what = format!("to scale {to_scale} bpc {bpc} {w}x{h} stride {stride} {content:?}");
+            check_decimate(&levels, &r, &d, w, h, stride, to_scale, bpc, eight, &what);
+        }
+    }
+}
+
+#[test]
+fn max_value_pixels_every_depth() {
+    let levels = vector_levels();
+    let mut rng = StdRng::seed_from_u64(1);
+    for bits in [8, 10, 12, 16] {
+        for content in [Content::Max, Content::Extremes] {
+            let (w, h) = (53, 29);
+            let (r, d) = planes(&mut rng, content, w, h, w, bits);
+            for scale in 0..4 {
+                // scales above 0 hold 16-bit-normalised samples
+                let (rs, ds): (Vec<u32>, Vec<u32>) = if scale == 0 {
+                    (r.clone(), d.clone())
+                } else {
+                    (
+                        r.iter().map(|&v| v << (16 - bits)).collect(),
+                        d.iter().map(|&v| v << (16 - bits)).collect(),
+                    )
+                };
+                for eight in [false, bits == 8 && scale == 0] {
+                    let what = format!("{content:?} {bits} bits scale {scale}");
+                    check_statistic(&levels, &rs, &ds, w, h, w, scale, bits, 100.0, eight, &what);
+                }
+            }
+            for to_scale in 1..4 {
+                for eight in [false, bits == 8] {
+                    let what = format!("{content:?} {bits} bits to scale {to_scale}");
+                    check_decimate(&levels, &r, &d, w, h, w, to_scale, bits, eight, &what);
+                }
+            }
+        }
+    }
+}
+
+/// Runs `vif` with `opts` over every frame of a clip pair with `kernels`.
+fn run_with(kernels: Kernels, opts: &str, r: &std::path::Path, d: &std::path::Path) -> Collector {
+    let def = features::by_name("vif").unwrap();
+    let options = def
+        .parse_options(&FeatureDict::parse_colon_list(opts).unwrap())
+        .unwrap();
+    let mut rr = open_video(r, None).unwrap();
+    let mut dd = open_video(d, None).unwrap();
+    let g = rr.geometry();
+    let mut ext = vif::create_with(&options, g, kernels).unwrap();
+    let mut col = Collector::new();
+    let mut index = 0;
+    loop {
+        let mut rp = Picture::new(g).unwrap();
+        let mut dp = Picture::new(dd.geometry()).unwrap();
+        if !rr.read_frame(&mut rp).unwrap() || !dd.read_frame(&mut dp).unwrap() {
+            break;
+        }
+        let input = FrameInput {
+            index,
+            reference: rp.view(),
+            distorted: dp.view(),
+            prev_ref: None,
+            prev_prev_ref: None,
+        };
+        let mut out = FrameScores::new();
+        ext.extract(&input, &mut out).unwrap();
+        for (k, v) in out.entries() {
+            col.append(k, index, *v).unwrap();
+        }
+        index += 1;
+    }
+    col
+}
+
+#[test]
+fn extractor_corpus_every_level_equals_oracle() {
+    let levels = vector_levels();
+    let mut compared = 0;
+    for (pair, dists) in corpus_pairs() {
+        for (n, dis) in dists.iter().enumerate() {
+            let (r, d) = pair_paths(&pair, dis);
+            // debug adds every scale's numerator and denominator; alternate the options
+            let opts = [
+                "debug=true",
+                "debug=true:vif_enhn_gain_limit=1.0:vif_skip_scale0=true",
+            ][n % 2];
+            let want = run_with(Kernels::oracle(), opts, &r, &d);
+            for (level, kernels) in &levels {
+                let got = run_with(*kernels, opts, &r, &d);
+                assert_eq!(got.names(), want.names(), "{pair}/{dis} {level:?}");
+                for k in want.names() {
+                    let (a, b) = (got.series(k).unwrap(), want.series(k).unwrap());
+                    assert_eq!(a.len(), b.len());
+                    for (i, (a, b)) in a.iter().zip(b).enumerate() {
+                        assert!(
+                            a.map(f64::to_bits) == b.map(f64::to_bits),
+                            "{pair}/{dis} {level:?} {k} frame {i}: {a:?} vs oracle {b:?}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 0);
+}
+
+#[test]
+fn kernels_resolve_per_level() {
+    assert_eq!(Kernels::oracle().level(), CpuLevel::Scalar);
+    assert_eq!(Kernels::portable().level(), CpuLevel::Scalar);
+    assert_eq!(Kernels::best(CpuLevel::Scalar).level(), CpuLevel::Scalar);
+    for l in available_levels() {
+        assert!(Kernels::best(l).level() <= l);
+    }
+    let best = *available_levels().last().unwrap();
+    assert!(Kernels::new(CpuLevel::Avx512).is_none() || best == CpuLevel::Avx512);
+}
