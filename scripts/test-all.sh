@@ -25,6 +25,8 @@ else
 fi
 echo "== conformance against libvmaf's goldens"
 cargo test -p rvmaf --test conformance -- --nocapture
+echo "== conformance again with the scalar kernels forced (RVMAF_CPU=scalar): bit-exact at every level"
+RVMAF_CPU=scalar cargo test -p rvmaf --test conformance -- --nocapture
 echo "== Python package: pip install ./bindings/python in a venv, then pytest"
 # A fresh venv under target/ (ignored), the build tools from PyPI, then the package built by
 # maturin through pip exactly as a user installs it (models embedded from ../shared/models).
