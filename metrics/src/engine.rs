@@ -668,6 +668,12 @@ impl Context {
             self.drain(true)?;
         }
         self.drain(false)?;
+        // Every frame is in: release the per-frame instances (and the workers' sets) before
+        // the flush instances below are made, so peak memory holds one set, not two.
+        self.shared.clear();
+        if let Some(w) = self.workers.as_ref() {
+            w.sets.lock().map(|mut s| s.clear()).ok();
+        }
         let g = self.geometry.expect("initialised with the first frame");
         for lane in &mut self.lanes {
             for (i, r) in self.registered.iter().enumerate() {

@@ -56,11 +56,15 @@ pub fn open_video(path: &Path, raw: Option<RawFormat>) -> Result<Box<dyn VideoRe
     })
 }
 
+/// Read-ahead of an input stream: frames are read straight into pictures past it, so it only
+/// serves headers and FRAME lines.
+const INPUT_BUFFER: usize = 1 << 16;
+
 /// Opens a file, or stdin for `-`, as a buffered byte stream.
 pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(BufReader::with_capacity(
-            1 << 20,
+            INPUT_BUFFER,
             std::io::stdin(),
         )));
     }
@@ -74,7 +78,7 @@ pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "is a directory"),
         });
     }
-    Ok(Box::new(BufReader::with_capacity(1 << 20, f)))
+    Ok(Box::new(BufReader::with_capacity(INPUT_BUFFER, f)))
 }
 
 /// Reads until `buf` is full or EOF; returns the number of bytes read.
@@ -96,23 +100,62 @@ pub(crate) fn read_full(r: &mut dyn Read, buf: &mut [u8], path: &Path) -> Result
     Ok(n)
 }
 
-/// Unpacks planar file bytes of one frame into `pic`.
-pub(crate) fn unpack_planes(bytes: &[u8], pic: &mut Picture) {
-    let g = pic.geometry();
-    let mut off = 0;
+/// Bytes read per call when samples are wider than a byte (they are converted from a buffer
+/// this size) and when bytes are dropped.
+pub(crate) const CHUNK: usize = 1 << 16;
+
+/// Reads one frame of planar file samples (Y, U, V; above 8 bits little-endian 16-bit words)
+/// straight into `pic`, or drops them when `pic` is `None`, then drops `extra` trailing bytes.
+/// `chunk` is scratch of [`CHUNK`] bytes. Returns the bytes read: `frame_bytes + extra` unless
+/// the input ended first (then `pic` holds a partial frame).
+pub(crate) fn read_planes(
+    r: &mut dyn Read,
+    g: Geometry,
+    pic: Option<&mut Picture>,
+    extra: usize,
+    chunk: &mut [u8],
+    path: &Path,
+) -> Result<usize> {
+    let mut got = 0;
+    let Some(pic) = pic else {
+        return skip_bytes(r, g.frame_bytes() + extra, chunk, path);
+    };
     for p in 0..g.format.num_planes() {
-        let (w, h) = g.plane_size(p);
-        let n = w * h;
         if g.bit_depth == 8 {
             let dst = pic.plane_u8_mut(p).expect("8-bit picture");
-            dst.copy_from_slice(&bytes[off..off + n]);
-            off += n;
+            let n = read_full(r, dst, path)?;
+            got += n;
+            if n < dst.len() {
+                return Ok(got);
+            }
         } else {
             let dst = pic.plane_u16_mut(p).expect("16-bit picture");
-            for (d, s) in dst.iter_mut().zip(bytes[off..off + 2 * n].chunks_exact(2)) {
-                *d = u16::from_le_bytes([s[0], s[1]]);
+            for d in dst.chunks_mut(chunk.len() / 2) {
+                let bytes = &mut chunk[..2 * d.len()];
+                let n = read_full(r, bytes, path)?;
+                got += n;
+                if n < bytes.len() {
+                    return Ok(got);
+                }
+                for (x, s) in d.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *x = u16::from_le_bytes([s[0], s[1]]);
+                }
             }
-            off += 2 * n;
         }
     }
+    Ok(got + skip_bytes(r, extra, chunk, path)?)
+}
+
+/// Reads and drops `n` bytes; returns how many there were (fewer at the end of the input).
+fn skip_bytes(r: &mut dyn Read, n: usize, chunk: &mut [u8], path: &Path) -> Result<usize> {
+    let mut got = 0;
+    while got < n {
+        let want = (n - got).min(chunk.len());
+        let k = read_full(r, &mut chunk[..want], path)?;
+        got += k;
+        if k < want {
+            break;
+        }
+    }
+    Ok(got)
 }

@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{read_full, unpack_planes, VideoReader};
+use super::{read_full, read_planes, VideoReader, CHUNK};
 use crate::error::{Error, Result};
 use crate::frame::{Geometry, Picture, PixelFormat};
 
@@ -148,7 +148,8 @@ pub struct Y4mReader {
     input: Box<dyn Read + Send>,
     path: PathBuf,
     header: Y4mHeader,
-    buf: Vec<u8>,
+    /// Conversion scratch (frames are read straight into the caller's picture).
+    chunk: Vec<u8>,
     alpha_bytes: usize,
     frame: u64,
 }
@@ -206,7 +207,7 @@ impl Y4mReader {
         Ok(Y4mReader {
             input,
             path: path.to_path_buf(),
-            buf: vec![0; g.frame_bytes() + alpha_bytes],
+            chunk: vec![0; CHUNK],
             alpha_bytes,
             header,
             frame: 0,
@@ -218,7 +219,8 @@ impl Y4mReader {
         &self.header
     }
 
-    fn fill(&mut self) -> Result<bool> {
+    /// Reads the next frame into `pic` (or drops it); `false` at the end of the stream.
+    fn fill(&mut self, pic: Option<&mut Picture>) -> Result<bool> {
         let (line, terminated) = match read_line(&mut self.input, 4096, &self.path)? {
             None => return Ok(false),
             Some(l) => l,
@@ -238,13 +240,22 @@ impl Y4mReader {
                 message: format!("frame {}: truncated or overlong FRAME line", self.frame),
             });
         }
-        let n = read_full(&mut self.input, &mut self.buf, &self.path)?;
-        if n < self.buf.len() {
+        let g = self.header.geometry;
+        let expected = g.frame_bytes() + self.alpha_bytes;
+        let n = read_planes(
+            &mut self.input,
+            g,
+            pic,
+            self.alpha_bytes,
+            &mut self.chunk,
+            &self.path,
+        )?;
+        if n < expected {
             return Err(Error::TruncatedFrame {
                 path: self.path.clone(),
                 frame: self.frame,
                 got: n,
-                expected: self.buf.len(),
+                expected,
             });
         }
         Ok(true)
@@ -257,16 +268,14 @@ impl VideoReader for Y4mReader {
     }
     fn read_frame(&mut self, pic: &mut Picture) -> Result<bool> {
         assert_eq!(pic.geometry(), self.header.geometry, "picture geometry");
-        if !self.fill()? {
+        if !self.fill(Some(pic))? {
             return Ok(false);
         }
-        let n = self.buf.len() - self.alpha_bytes;
-        unpack_planes(&self.buf[..n], pic);
         self.frame += 1;
         Ok(true)
     }
     fn skip_frame(&mut self) -> Result<bool> {
-        if !self.fill()? {
+        if !self.fill(None)? {
             return Ok(false);
         }
         self.frame += 1;
@@ -363,6 +372,58 @@ mod tests {
         let mut pic = Picture::new(r.geometry()).unwrap();
         assert!(r.read_frame(&mut pic).unwrap());
         assert_eq!(pic.view().luma().at(0, 0), 0xfeff);
+    }
+
+    #[test]
+    fn deep_frames_larger_than_the_conversion_chunk() {
+        // 301x219 10-bit 4:2:0: the luma plane alone spans several CHUNK conversions and its
+        // length is no multiple of one; every sample must land in place, frame after frame.
+        let (w, h) = (301usize, 219usize);
+        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+        let sample = |f: usize, p: usize, i: usize| ((i * 7 + p * 331 + f * 13) % 1024) as u16;
+        let mut bytes = format!("YUV4MPEG2 W{w} H{h} F25:1 C420p10\n").into_bytes();
+        for f in 0..2 {
+            bytes.extend_from_slice(b"FRAME\n");
+            for (p, n) in [(0, w * h), (1, cw * ch), (2, cw * ch)] {
+                for i in 0..n {
+                    bytes.extend_from_slice(&sample(f, p, i).to_le_bytes());
+                }
+            }
+        }
+        let full = bytes.len();
+        let mut r = reader(bytes.clone()).unwrap();
+        let mut pic = Picture::new(r.geometry()).unwrap();
+        for f in 0..2 {
+            assert!(r.read_frame(&mut pic).unwrap());
+            let v = pic.view();
+            for (p, pw) in [(0, w), (1, cw), (2, cw)] {
+                let plane = v.plane(p);
+                for i in (0..plane.width() * plane.height()).step_by(97) {
+                    assert_eq!(
+                        plane.at(i % pw, i / pw),
+                        u32::from(sample(f, p, i)),
+                        "{f} {p} {i}"
+                    );
+                }
+            }
+        }
+        assert!(!r.read_frame(&mut pic).unwrap());
+        // Cut inside the second frame's luma, past the first conversion chunk.
+        bytes.truncate(full - 2 * (cw * ch * 2) - 1000);
+        let mut r = reader(bytes).unwrap();
+        assert!(r.read_frame(&mut pic).unwrap());
+        match r.read_frame(&mut pic) {
+            Err(Error::TruncatedFrame {
+                frame: 1,
+                got,
+                expected,
+                ..
+            }) => assert_eq!(
+                (got, expected),
+                (w * h * 2 - 1000, (w * h + 2 * cw * ch) * 2)
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{read_full, unpack_planes, RawFormat, VideoReader};
+use super::{read_planes, RawFormat, VideoReader, CHUNK};
 use crate::error::{Error, Result};
 use crate::frame::{Geometry, Picture};
 
@@ -12,7 +12,8 @@ pub struct YuvReader {
     input: Box<dyn Read + Send>,
     path: PathBuf,
     geometry: Geometry,
-    buf: Vec<u8>,
+    /// Conversion scratch (frames are read straight into the caller's picture).
+    chunk: Vec<u8>,
     frame: u64,
 }
 
@@ -43,23 +44,26 @@ impl YuvReader {
         Ok(YuvReader {
             input,
             path: path.to_path_buf(),
-            buf: vec![0; geometry.frame_bytes()],
+            chunk: vec![0; CHUNK],
             geometry,
             frame: 0,
         })
     }
 
-    fn fill(&mut self) -> Result<bool> {
-        let n = read_full(&mut self.input, &mut self.buf, &self.path)?;
+    /// Reads the next frame into `pic` (or drops it); `false` at the end of the stream.
+    fn fill(&mut self, pic: Option<&mut Picture>) -> Result<bool> {
+        let g = self.geometry;
+        let n = read_planes(&mut self.input, g, pic, 0, &mut self.chunk, &self.path)?;
         if n == 0 {
             return Ok(false);
         }
-        if n < self.buf.len() {
+        let expected = g.frame_bytes();
+        if n < expected {
             return Err(Error::TruncatedFrame {
                 path: self.path.clone(),
                 frame: self.frame,
                 got: n,
-                expected: self.buf.len(),
+                expected,
             });
         }
         Ok(true)
@@ -72,15 +76,14 @@ impl VideoReader for YuvReader {
     }
     fn read_frame(&mut self, pic: &mut Picture) -> Result<bool> {
         assert_eq!(pic.geometry(), self.geometry, "picture geometry");
-        if !self.fill()? {
+        if !self.fill(Some(pic))? {
             return Ok(false);
         }
-        unpack_planes(&self.buf, pic);
         self.frame += 1;
         Ok(true)
     }
     fn skip_frame(&mut self) -> Result<bool> {
-        if !self.fill()? {
+        if !self.fill(None)? {
             return Ok(false);
         }
         self.frame += 1;
