@@ -2,6 +2,7 @@
 # Side-by-side speed of rvmaf and libvmaf's `vmaf` tool on the same machine and clips.
 #
 #   LIBVMAF_VMAF=/path/to/vmaf ./benches/compare.sh [FRAMES]
+#   THREADS="1 2 8" ... (the thread counts of the v0.6.1 8-bit rows; default "1 2")
 #
 # Generates synthetic 1080p clips (8- and 10-bit, benches/src/bin/gen_clip.rs) in a temporary
 # directory, times each scenario (best of 3 runs, wall clock) with both tools at the same thread
@@ -11,9 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FRAMES=${1:-48}
-cargo build --release -q -p rvmaf-cli -p rvmaf-benches
-RV=$PWD/target/release/rvmaf
-GEN=$PWD/target/release/gen_clip
+# RVMAF_BIN and GEN_CLIP_BIN name prebuilt binaries (a machine without cargo); else build them.
+if [ -n "${RVMAF_BIN:-}" ] && [ -n "${GEN_CLIP_BIN:-}" ]; then
+  RV=$RVMAF_BIN GEN=$GEN_CLIP_BIN
+else
+  cargo build --release -q -p rvmaf-cli -p rvmaf-benches
+  RV=$PWD/target/release/rvmaf GEN=$PWD/target/release/gen_clip
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "generating $FRAMES-frame 1080p clips in $WORK ..."
@@ -24,7 +29,7 @@ echo "generating $FRAMES-frame 1080p clips in $WORK ..."
 time_cmd() {
   local best="" mem=0
   for _ in 1 2 3; do
-    /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    "${TIME_BIN:-/usr/bin/time}" -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
     local out; out=$(tail -1 "$WORK/time.txt")
     local t=${out% *} m=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
@@ -53,8 +58,9 @@ row() { # name frames rvmaf-args -- libvmaf-args
 
 R8=$WORK/8/ref.y4m D8=$WORK/8/dis0.y4m R10=$WORK/10/ref.y4m D10=$WORK/10/dis0.y4m
 V1=vmaf_v1.0.16_3d0h
-row "vmaf_v0.6.1 8-bit, 1 thread" "$FRAMES" -r "$R8" -d "$D8" --threads 1 -- -r "$R8" -d "$D8"
-row "vmaf_v0.6.1 8-bit, 2 threads" "$FRAMES" -r "$R8" -d "$D8" --threads 2 -- -r "$R8" -d "$D8" --threads 2
+for t in ${THREADS:-1 2}; do
+  row "vmaf_v0.6.1 8-bit, $t thread(s)" "$FRAMES" -r "$R8" -d "$D8" --threads "$t" -- -r "$R8" -d "$D8" --threads "$t"
+done
 row "vmaf_v0.6.1 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -- -r "$R10" -d "$D10"
 row "$V1 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -m version=$V1 -- -r "$R10" -d "$D10" -m version=$V1
 row "cambi alone 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -n --feature cambi -- -r "$R10" -d "$D10" -n --feature cambi
