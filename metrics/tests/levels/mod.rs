@@ -1,5 +1,6 @@
 //! Shared by the SIMD parity tests of motion, CAMBI and SpEED: run an extractor created at a
 //! given CPU level over a clip and compare two runs bit for bit.
+#![allow(dead_code)] // each parity test binary uses part of these helpers
 
 use std::path::Path;
 

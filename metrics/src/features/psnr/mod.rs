@@ -17,9 +17,14 @@
 //! keeps `ceil(w/2)` chroma samples where libvmaf's picture keeps `floor(w/2)`, and the cap
 //! uses the plane rvmaf actually measured (identical to libvmaf for every even size).
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
 pub mod scalar;
 
 use std::sync::Arc;
+
+use crate::cpu::{cpu_level, CpuLevel};
+use crate::frame::Plane;
 
 use crate::collector::Collector;
 use crate::error::{Error, Result};
@@ -162,6 +167,7 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         *c = psnr_cap(bpc, peak, min_sse, (w as u32).wrapping_mul(h as u32));
     }
     Ok(Box::new(Psnr {
+        kernel: SseKernel::new(cpu_level()),
         geometry,
         planes: if enable_chroma { 3 } else { 1 },
         peak,
@@ -175,8 +181,63 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
     }))
 }
 
+/// The sum-of-squared-errors kernels of one CPU level (AVX2 where available, else the scalar
+/// reference), bit-exact with [`scalar::sse_u8`] / [`scalar::sse_u16`].
+#[derive(Debug, Clone, Copy)]
+pub struct SseKernel {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<avx2::Avx2>,
+}
+
+impl SseKernel {
+    /// The best kernels at or below `level` that this CPU runs.
+    pub fn new(level: CpuLevel) -> SseKernel {
+        let _ = level;
+        SseKernel {
+            #[cfg(target_arch = "x86_64")]
+            avx2: if level >= CpuLevel::Avx2 {
+                avx2::Avx2::new()
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The level these kernels run at.
+    pub fn level(&self) -> CpuLevel {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2.is_some() {
+            return CpuLevel::Avx2;
+        }
+        CpuLevel::Scalar
+    }
+
+    /// [`scalar::sse_u8`]: rows summed in wrapping `u32`, added to a `u64` total.
+    pub fn sse_u8(&self, reference: &Plane<'_, u8>, distorted: &Plane<'_, u8>) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = self.avx2 {
+            return (0..reference.height())
+                .map(|y| u64::from(k.sse_row_u8(reference.row(y), distorted.row(y))))
+                .sum();
+        }
+        scalar::sse_u8(reference, distorted)
+    }
+
+    /// [`scalar::sse_u16`]: exact row sums added in a wrapping `u64` total.
+    pub fn sse_u16(&self, reference: &Plane<'_, u16>, distorted: &Plane<'_, u16>) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = self.avx2 {
+            return (0..reference.height()).fold(0u64, |s, y| {
+                s.wrapping_add(k.sse_row_u16(reference.row(y), distorted.row(y)))
+            });
+        }
+        scalar::sse_u16(reference, distorted)
+    }
+}
+
 /// A running `psnr` instance.
 struct Psnr {
+    kernel: SseKernel,
     geometry: Geometry,
     planes: usize,
     peak: u32,
@@ -200,8 +261,8 @@ impl Extractor for Psnr {
         };
         for p in 0..self.planes {
             let sse = match (input.reference.plane(p), input.distorted.plane(p)) {
-                (PlaneRef::U8(r), PlaneRef::U8(d)) => scalar::sse_u8(&r, &d),
-                (PlaneRef::U16(r), PlaneRef::U16(d)) => scalar::sse_u16(&r, &d),
+                (PlaneRef::U8(r), PlaneRef::U8(d)) => self.kernel.sse_u8(&r, &d),
+                (PlaneRef::U16(r), PlaneRef::U16(d)) => self.kernel.sse_u16(&r, &d),
                 _ => return Err(Error::Mismatch(format!("{NAME}: sample types differ"))),
             };
             let (w, h) = self.geometry.plane_size(p);
