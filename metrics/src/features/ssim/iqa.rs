@@ -232,6 +232,9 @@ pub(crate) struct SsimScratch {
     s12: Vec<f32>,
     prod: Vec<f32>,
     cache: Vec<f32>,
+    /// AVX2 convolution when the CPU level in effect at creation allows it.
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<super::avx2::Avx2>,
 }
 
 impl SsimScratch {
@@ -248,6 +251,12 @@ impl SsimScratch {
             s12: out,
             prod: vec![0.0; w * h],
             cache: vec![0.0; dw * h],
+            #[cfg(target_arch = "x86_64")]
+            avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
+                super::avx2::Avx2::new()
+            } else {
+                None
+            },
         }
     }
 }
@@ -286,17 +295,28 @@ pub(crate) fn iqa_ssim(
         s12,
         prod,
         cache,
+        #[cfg(target_arch = "x86_64")]
+        avx2,
     } = scratch;
     let prod = &mut prod[..n];
+    #[cfg(target_arch = "x86_64")]
+    let simd = *avx2;
+    let conv = |img: &[f32], cache: &mut [f32], dst: &mut [f32]| {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = simd {
+            return k.convolve_valid(img, w, h, cache, dst);
+        }
+        convolve_valid(img, w, h, cache, dst)
+    };
 
-    convolve_valid(reference, w, h, cache, mu1);
-    convolve_valid(distorted, w, h, cache, mu2);
+    conv(reference, cache, mu1);
+    conv(distorted, cache, mu2);
     products(reference, reference, prod);
-    convolve_valid(prod, w, h, cache, s11);
+    conv(prod, cache, s11);
     products(distorted, distorted, prod);
-    convolve_valid(prod, w, h, cache, s22);
+    conv(prod, cache, s22);
     products(reference, distorted, prod);
-    convolve_valid(prod, w, h, cache, s12);
+    conv(prod, cache, s12);
 
     let dw = w + 1 - GAUSSIAN_LEN;
     let dh = h + 1 - GAUSSIAN_LEN;

@@ -12,6 +12,8 @@ use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameSc
 use crate::frame::{Geometry, PictureView};
 use crate::options::{OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub(crate) mod iqa;
 pub(crate) mod scalar;
 
