@@ -24,7 +24,11 @@ fn kernels() -> Vec<CambiKernels> {
     let mut out: Vec<CambiKernels> = Vec::new();
     for l in simd_levels() {
         let k = CambiKernels::new(l);
-        assert!(k.level() > CpuLevel::Scalar && k.level() <= l, "{l:?} -> {:?}", k.level());
+        assert!(
+            k.level() > CpuLevel::Scalar && k.level() <= l,
+            "{l:?} -> {:?}",
+            k.level()
+        );
         if !out.iter().any(|o| o.level() == k.level()) {
             out.push(k);
         }

@@ -76,7 +76,11 @@ fn check(level: CpuLevel, w: usize, h: usize, stride: usize, bpc: u32, fill: Fil
     let (a, b) = plane_pair(&mut rng, w, h, stride, bpc, fill);
     let mut k = SadKernel::new(level, w);
     // A level without a twin of its own (AVX-512) runs the best one below it.
-    assert!(k.level() > CpuLevel::Scalar && k.level() <= level, "{level:?} -> {:?}", k.level());
+    assert!(
+        k.level() > CpuLevel::Scalar && k.level() <= level,
+        "{level:?} -> {:?}",
+        k.level()
+    );
     let mut y_row = vec![0i32; w];
     let what = format!("{level:?} {w}x{h} stride {stride} {bpc}-bit {fill:?} seed {seed}");
     if bpc == 8 {
