@@ -299,6 +299,112 @@ unsafe fn vertical_u8_s0<const M: u8>(
     }
 }
 
+/// The distorted streams (`mu2 yy xy`) of the 8-bit scale-0 vertical pass for pixels
+/// `j..j + 16` of one output row, without filtering the reference.
+///
+/// `mu2` and `yy` as in [`vertical_u8_s0`]. The cross product uses `r' = r − 128` against the
+/// unbiased `d`: `r'·d` lies in [−32640, 32385], so it fits 16 signed bits and the 17 taps
+/// take 9 unfolded `vpmaddwd` pairs (every scale-0 tap is below 32768); then
+/// Σf·r·d = Σf·r'·d + 128·Σf·d = Σf·r'·d + 128·Σf·d' + 2³⁰ (mod 2³²), with Σf·d' the
+/// distorted mean's sum, which this pass has anyway.
+///
+/// # Safety
+/// AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j` and 16 writable samples at
+/// `out + s * rs + PAD + j` for the distorted streams `s`.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn vertical_u8_s0_dis(
+    rr: &[*const u8; 17],
+    rd: &[*const u8; 17],
+    j: usize,
+    out: *mut u16,
+    rs: usize,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let filt = FILTERS[0];
+        let off = _mm256_set1_epi16(-128);
+        let z = _mm256_setzero_si256();
+        let raw = |p: *const u8| _mm256_cvtepu8_epi16(_mm_loadu_si128(p.add(j) as *const __m128i));
+        // d' of row k
+        let dp = |k: usize| _mm256_add_epi16(raw(rd[k]), off);
+        // r'·d of row k (row 17 is the missing odd tap: zero)
+        let prod = |k: usize| {
+            if k < 17 {
+                _mm256_mullo_epi16(_mm256_add_epi16(raw(rr[k]), off), raw(rd[k]))
+            } else {
+                z
+            }
+        };
+        let pairs = const { tap_pairs(17) };
+        let mut xy = [z; 2];
+        for (p, &(t, _)) in pairs.iter().enumerate() {
+            let t = _mm256_set1_epi32(t);
+            let (a, b) = (prod(2 * p), prod(2 * p + 1));
+            xy[0] = _mm256_add_epi32(xy[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), t));
+            xy[1] = _mm256_add_epi32(xy[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), t));
+        }
+        // mean and squares of d', folded as in `vertical_u8_s0`
+        let sq_bias = _mm256_set1_epi16(16384);
+        let fold = |k: usize| -> [__m256i; 2] {
+            let d0 = dp(k);
+            if k == 8 {
+                return [d0, _mm256_mullo_epi16(d0, d0)];
+            }
+            let d1 = dp(16 - k);
+            [
+                _mm256_add_epi16(d0, d1),
+                _mm256_sub_epi16(
+                    _mm256_add_epi16(_mm256_mullo_epi16(d0, d0), _mm256_mullo_epi16(d1, d1)),
+                    sq_bias,
+                ),
+            ]
+        };
+        let mut md = [z; 2];
+        let mut yy = [z; 2];
+        for p in 0..5 {
+            let t = _mm256_set1_epi32(pair_taps(&filt[..9], p).0);
+            let a = fold(2 * p);
+            let b = if 2 * p + 1 < 9 {
+                fold(2 * p + 1)
+            } else {
+                [z; 2]
+            };
+            let lo = |q: usize| _mm256_madd_epi16(_mm256_unpacklo_epi16(a[q], b[q]), t);
+            let hi = |q: usize| _mm256_madd_epi16(_mm256_unpackhi_epi16(a[q], b[q]), t);
+            md[0] = _mm256_add_epi32(md[0], lo(0));
+            md[1] = _mm256_add_epi32(md[1], hi(0));
+            yy[0] = _mm256_add_epi32(yy[0], lo(1));
+            yy[1] = _mm256_add_epi32(yy[1], hi(1));
+        }
+        let tap_sum = (65536 - filt[8] as u32) / 2;
+        let cm = _mm256_set1_epi32((1 << 23) + 128);
+        let csq = _mm256_set1_epi32((16384 * tap_sum).wrapping_add(1 << 30) as i32);
+        let c30 = _mm256_set1_epi32(1 << 30);
+        let mu = |m: __m256i| _mm256_srli_epi32(_mm256_add_epi32(m, cm), 8);
+        let sq = |a: __m256i, m: __m256i| {
+            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 8)), csq)
+        };
+        let cross = |a: __m256i, m: __m256i| {
+            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 7)), c30)
+        };
+        let o = out.add(PAD + j);
+        store_biased(o.add(MU2 * rs), mu(md[0]), mu(md[1]));
+        store_split(
+            o.add(YYL * rs),
+            o.add(YYH * rs),
+            sq(yy[0], md[0]),
+            sq(yy[1], md[1]),
+        );
+        store_split(
+            o.add(XYL * rs),
+            o.add(XYH * rs),
+            cross(xy[0], md[0]),
+            cross(xy[1], md[1]),
+        );
+    }
+}
+
 /// Round-shift parameters of the generic vertical pass, as vectors.
 #[derive(Clone, Copy)]
 pub(super) struct VShifts {
@@ -1138,7 +1244,13 @@ impl Sample for u8 {
             .try_into()
             .expect("8-bit vector path is scale 0");
         // SAFETY: forwarded from the caller.
-        unsafe { vertical_u8_s0::<M>(rr, rd, j, out, rs) }
+        unsafe {
+            if M == DIS {
+                vertical_u8_s0_dis(rr, rd, j, out, rs)
+            } else {
+                vertical_u8_s0::<M>(rr, rd, j, out, rs)
+            }
+        }
     }
 }
 
