@@ -199,10 +199,15 @@ impl IntegerVif {
     fn prepare<T: Sample>(&mut self, r: Plane<'_, T>, sk: &SharedKernels) {
         let (w, h) = (self.geometry.width, self.geometry.height);
         let bpc = self.geometry.bit_depth;
+        let skip0 = self.skip_scale0;
         let p = self.prepared.get_or_insert_with(|| {
             let scaled = |s: usize| vec![0u16; (w >> s) * (h >> s)];
+            // scale 0, the largest, only when it is computed
+            let keep = |s: usize| if s == 0 && skip0 { 0 } else { 1 };
             Box::new(Prepared {
-                stats: std::array::from_fn(|s| RefStats::new(w >> s, h >> s)),
+                stats: std::array::from_fn(|s| {
+                    RefStats::new((w >> s) * keep(s), (h >> s) * keep(s))
+                }),
                 scaled_ref: [scaled(1), scaled(2), scaled(3)],
                 valid: false,
             })
