@@ -1403,25 +1403,34 @@ unsafe fn decimate_vertical_m<T: Sample, const FW: usize, const BOTH: bool>(
         for p in 0..FW.div_ceil(2) {
             let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
             let t = _mm256_set1_epi32(t);
-            let (d0, b) = T::load16(rd[2 * p].add(j));
-            biased = b;
-            let d1 = if 2 * p + 1 < FW {
-                T::load16(rd[2 * p + 1].add(j)).0
-            } else {
-                z
-            };
             if BOTH {
-                let r0 = T::load16(rr[2 * p].add(j)).0;
-                let r1 = if 2 * p + 1 < FW {
-                    T::load16(rr[2 * p + 1].add(j)).0
+                // the two-plane code as it was before the one-plane variant
+                let (r0, b) = T::load16(rr[2 * p].add(j));
+                let (d0, _) = T::load16(rd[2 * p].add(j));
+                biased = b;
+                let (r1, d1) = if 2 * p + 1 < FW {
+                    (
+                        T::load16(rr[2 * p + 1].add(j)).0,
+                        T::load16(rd[2 * p + 1].add(j)).0,
+                    )
                 } else {
-                    z
+                    (z, z)
                 };
                 a[0] = _mm256_add_epi32(a[0], madd(_mm256_unpacklo_epi16(r0, r1), t, wrap));
                 a[1] = _mm256_add_epi32(a[1], madd(_mm256_unpackhi_epi16(r0, r1), t, wrap));
+                a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
+                a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
+            } else {
+                let (d0, b) = T::load16(rd[2 * p].add(j));
+                biased = b;
+                let d1 = if 2 * p + 1 < FW {
+                    T::load16(rd[2 * p + 1].add(j)).0
+                } else {
+                    z
+                };
+                a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
+                a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
             }
-            a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
-            a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
         }
         let c = add.wrapping_add(if biased { 1 << 31 } else { 0 });
         let c = _mm256_set1_epi32(c as i32);
