@@ -18,11 +18,11 @@ use common::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rvmaf::cpu::{available_levels, CpuLevel};
-use rvmaf::features::vif::scalar::FILTERS;
-use rvmaf::features::vif::{self, Kernels, PlanePair, Scratch};
+use rvmaf::features::vif::scalar::{VifAccum, FILTERS};
+use rvmaf::features::vif::{self, Kernels, PlanePair, RefStats, Scratch};
 use rvmaf::features::{self, FrameInput, FrameScores};
 use rvmaf::io::open_video;
-use rvmaf::{Collector, FeatureDict, Picture};
+use rvmaf::{Collector, FeatureDict, Geometry, Picture, PixelFormat};
 
 /// The levels this machine runs, each with its kernels (the oracle is the reference).
 fn vector_levels() -> Vec<(CpuLevel, Kernels)> {
@@ -421,4 +421,394 @@ fn kernels_resolve_per_level() {
     }
     let best = *available_levels().last().unwrap();
     assert!(Kernels::new(CpuLevel::Avx512).is_none() || best == CpuLevel::Avx512);
+}
+
+/// The levels with a shared-reference path, plus the oracle (which has none).
+fn shared_levels() -> Vec<(CpuLevel, Kernels)> {
+    let levels = vector_levels();
+    for (l, k) in &levels {
+        assert!(k.shared.is_some(), "{l:?} has no shared-reference kernels");
+    }
+    levels
+}
+
+/// One reference against several distorted planes through the shared-reference kernels of
+/// every level: the reference half once, the distorted half per plane, against the oracle's
+/// statistic of each pair; and the one-plane decimation against the oracle's.
+#[allow(clippy::too_many_arguments)]
+fn check_shared(
+    levels: &[(CpuLevel, Kernels)],
+    r: &[u32],
+    ds: &[Vec<u32>],
+    w: usize,
+    h: usize,
+    stride: usize,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    eight: bool,
+    what: &str,
+) {
+    let oracle = Kernels::oracle();
+    let mut scratch = Scratch::new(w);
+    for (level, k) in levels {
+        let sk = k.shared.unwrap();
+        // junk from an earlier use must not leak into the results
+        let mut st = RefStats::new(w, h);
+        st.mu1.fill(0x1234_5678);
+        st.sigma1.fill(-7);
+        st.den.num_log = 99;
+        if eight {
+            let r8 = to_u8(r);
+            let rp = PlanePair::new(&r8, stride, &r8, stride, w, h);
+            (sk.stat_ref_u8)(&rp, scale, bpc, &mut st, &mut scratch);
+        } else {
+            let r16 = to_u16(r);
+            let rp = PlanePair::new(&r16, stride, &r16, stride, w, h);
+            (sk.stat_ref_u16)(&rp, scale, bpc, &mut st, &mut scratch);
+        }
+        for (n, d) in ds.iter().enumerate() {
+            let (want, num) = if eight {
+                let (r, d) = (to_u8(r), to_u8(d));
+                let p = PlanePair::new(&r, stride, &d, stride, w, h);
+                (
+                    (oracle.statistic_u8)(&p, scale, bpc, egl, &mut scratch),
+                    (sk.stat_dis_u8)(&p, scale, bpc, egl, &st, &mut scratch),
+                )
+            } else {
+                let (r, d) = (to_u16(r), to_u16(d));
+                let p = PlanePair::new(&r, stride, &d, stride, w, h);
+                (
+                    (oracle.statistic_u16)(&p, scale, bpc, egl, &mut scratch),
+                    (sk.stat_dis_u16)(&p, scale, bpc, egl, &st, &mut scratch),
+                )
+            };
+            assert_eq!(
+                (
+                    num.den_log,
+                    num.den_non_log,
+                    st.den.num_log,
+                    st.den.num_non_log
+                ),
+                (0, 0, 0, 0),
+                "{level:?} {what}: halves overlap"
+            );
+            let got = VifAccum {
+                den_log: st.den.den_log,
+                den_non_log: st.den.den_non_log,
+                ..num
+            };
+            assert_eq!(got, want, "{level:?} shared {what} distorted {n}");
+        }
+    }
+}
+
+/// One-plane decimation of every level against the oracle's decimation of the pair.
+#[allow(clippy::too_many_arguments)]
+fn check_decimate_one(
+    levels: &[(CpuLevel, Kernels)],
+    r: &[u32],
+    d: &[u32],
+    w: usize,
+    h: usize,
+    stride: usize,
+    to_scale: usize,
+    bpc: u32,
+    eight: bool,
+    what: &str,
+) {
+    let oracle = Kernels::oracle();
+    let mut scratch = Scratch::new(w);
+    let n = (w / 2) * (h / 2);
+    let (mut wr, mut wd, mut got) = (vec![0u16; n], vec![0u16; n], vec![0u16; n]);
+    for (level, k) in levels {
+        let sk = k.shared.unwrap();
+        got.fill(0xdead);
+        if eight {
+            let (r, d) = (to_u8(r), to_u8(d));
+            let p = PlanePair::new(&r, stride, &d, stride, w, h);
+            (oracle.decimate_u8)(&p, to_scale, bpc, &mut wr, &mut wd, &mut scratch);
+            (sk.decimate_one_u8)(&p, to_scale, bpc, &mut got, &mut scratch);
+        } else {
+            let (r, d) = (to_u16(r), to_u16(d));
+            let p = PlanePair::new(&r, stride, &d, stride, w, h);
+            (oracle.decimate_u16)(&p, to_scale, bpc, &mut wr, &mut wd, &mut scratch);
+            (sk.decimate_one_u16)(&p, to_scale, bpc, &mut got, &mut scratch);
+        }
+        assert!(got == wd, "{level:?} one-plane {what}");
+    }
+}
+
+#[test]
+fn shared_statistic_every_width_content_and_depth() {
+    let levels = shared_levels();
+    let mut rng = StdRng::seed_from_u64(0x5aa4ed);
+    for (scale, bits, bpc, eight) in STAT_CASES {
+        for w in widths(scale).chain([1283]) {
+            let h = FILTERS[scale].len() / 2 + 1 + w % 5;
+            let stride = w + [0, 1, 3, 7][w % 4];
+            let content = CONTENTS[w % CONTENTS.len()];
+            let egl = GAINS[w % GAINS.len()];
+            let (r, d0) = planes(&mut rng, content, w, h, stride, bits);
+            // more distorted planes of other contents against the same reference
+            let (_, d1) = planes(&mut rng, CONTENTS[(w + 1) % 7], w, h, stride, bits);
+            let (_, d2) = planes(&mut rng, CONTENTS[(w + 3) % 7], w, h, stride, bits);
+            let ds = [d0, d1, d2, r.clone()];
+            let what =
+                format!("scale {scale} bpc {bpc} {w}x{h} stride {stride} {content:?} egl {egl}");
+            check_shared(
+                &levels, &r, &ds, w, h, stride, scale, bpc, egl, eight, &what,
+            );
+        }
+    }
+}
+
+#[test]
+fn shared_max_value_pixels_and_decimation() {
+    let levels = shared_levels();
+    let mut rng = StdRng::seed_from_u64(3);
+    for bits in [8, 10, 12, 16] {
+        for content in [Content::Max, Content::Extremes, Content::Inverted] {
+            let (w, h) = (53, 29);
+            let (r, d) = planes(&mut rng, content, w, h, w, bits);
+            let (_, d2) = planes(&mut rng, Content::Extremes, w, h, w, bits);
+            for scale in 0..4 {
+                let up = |v: &Vec<u32>| -> Vec<u32> {
+                    if scale == 0 {
+                        v.clone()
+                    } else {
+                        v.iter().map(|&x| x << (16 - bits)).collect()
+                    }
+                };
+                let ds = [up(&d), up(&d2), up(&r)];
+                for eight in [false, bits == 8 && scale == 0] {
+                    let what = format!("{content:?} {bits} bits scale {scale}");
+                    check_shared(
+                        &levels,
+                        &up(&r),
+                        &ds,
+                        w,
+                        h,
+                        w,
+                        scale,
+                        bits,
+                        100.0,
+                        eight,
+                        &what,
+                    );
+                }
+            }
+        }
+    }
+    let mut rng = StdRng::seed_from_u64(0xdec2);
+    for (to_scale, bits, bpc, eight) in DEC_CASES {
+        let bits = if eight { 8 } else { bits };
+        for w in (FILTERS[to_scale].len() / 2 + 1).max(2)..=2 * 16 + 40 {
+            let h = FILTERS[to_scale].len() / 2 + 1 + w % 6;
+            let stride = w + [0, 1, 3, 7][w % 4];
+            let content = CONTENTS[w % CONTENTS.len()];
+            let (r, d) = planes(&mut rng, content, w, h, stride, bits);
+            let what = format!("to scale {to_scale} bpc {bpc} {w}x{h} stride {stride} {content:?}");
+            check_decimate_one(&levels, &r, &d, w, h, stride, to_scale, bpc, eight, &what);
+        }
+    }
+}
+
+/// A picture of `g` (4:2:0, chroma left at zero) with luma `luma`.
+fn picture(g: Geometry, luma: &[u32]) -> Picture {
+    let mut p = Picture::new(g).unwrap();
+    if g.bit_depth == 8 {
+        let y = p.plane_u8_mut(0).unwrap();
+        for (o, &v) in y.iter_mut().zip(luma) {
+            *o = v as u8;
+        }
+    } else {
+        let y = p.plane_u16_mut(0).unwrap();
+        for (o, &v) in y.iter_mut().zip(luma) {
+            *o = v as u16;
+        }
+    }
+    p
+}
+
+/// The input of frame `index` scoring `d` against `r`.
+fn frame_input<'a>(index: usize, r: &'a Picture, d: &'a Picture) -> FrameInput<'a> {
+    FrameInput {
+        index,
+        reference: r.view(),
+        distorted: d.view(),
+        prev_ref: None,
+        prev_prev_ref: None,
+    }
+}
+
+/// Every entry of `got` equals `want` bit for bit.
+fn same_scores(got: &FrameScores, want: &FrameScores, what: &str) {
+    let g: Vec<_> = got
+        .entries()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_bits()))
+        .collect();
+    let w: Vec<_> = want
+        .entries()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_bits()))
+        .collect();
+    assert_eq!(g, w, "{what}");
+}
+
+/// The engine's sequence (prepare_reference once per frame, then extract_prepared per
+/// distorted input on the same instance) gives exactly the scores of separate `extract` runs,
+/// at every level and with the oracle.
+#[test]
+fn extractor_prepared_reference_equals_separate_runs() {
+    let mut kernels = vec![(CpuLevel::Scalar, Kernels::oracle())];
+    kernels.extend(vector_levels());
+    let def = features::by_name("vif").unwrap();
+    let mut rng = StdRng::seed_from_u64(0xf00d);
+    let sizes = [(16, 16), (37, 21), (67, 45), (129, 33)];
+    let opts = [
+        "",
+        "debug=true",
+        "debug=true:vif_enhn_gain_limit=1.0:vif_skip_scale0=true",
+        "vif_enhn_gain_limit=1.3",
+    ];
+    for bits in [8, 10, 12, 16] {
+        for (si, &(w, h)) in sizes.iter().enumerate() {
+            let g = Geometry {
+                format: PixelFormat::Yuv420,
+                bit_depth: bits,
+                width: w,
+                height: h,
+            };
+            let o = opts[(si + bits as usize) % opts.len()];
+            let options = def
+                .parse_options(&FeatureDict::parse_colon_list(o).unwrap())
+                .unwrap();
+            // two frames, each one reference against four distorted pictures
+            let frames: Vec<(Picture, Vec<Picture>)> = (0..2)
+                .map(|f| {
+                    let c = CONTENTS[(si + f + bits as usize) % CONTENTS.len()];
+                    let (r, d0) = planes(&mut rng, c, w, h, w, bits);
+                    let (_, d1) = planes(&mut rng, Content::Extremes, w, h, w, bits);
+                    let (_, d2) = planes(&mut rng, Content::Max, w, h, w, bits);
+                    let d3: Vec<u32> = r.iter().map(|&v| v ^ 1).collect();
+                    let ds = [d0, d1, d2, d3].iter().map(|d| picture(g, d)).collect();
+                    (picture(g, &r), ds)
+                })
+                .collect();
+            let mut oracle_scores = Vec::new();
+            for (level, k) in &kernels {
+                let mut separate = vif::create_with(&options, g, *k).unwrap();
+                let mut shared = vif::create_with(&options, g, *k).unwrap();
+                for (f, (r, ds)) in frames.iter().enumerate() {
+                    let input = |d| frame_input(f, r, d);
+                    let state = shared.prepare_reference(&input(&ds[0])).unwrap();
+                    assert_eq!(state.is_some(), k.shared.is_some());
+                    for (n, d) in ds.iter().enumerate() {
+                        let what = format!("{level:?} {bits} bits {w}x{h} '{o}' frame {f} dis {n}");
+                        let mut want = FrameScores::new();
+                        separate.extract(&input(d), &mut want).unwrap();
+                        let mut got = FrameScores::new();
+                        match &state {
+                            Some(st) => shared.extract_prepared(&input(d), st, &mut got).unwrap(),
+                            None => shared.extract(&input(d), &mut got).unwrap(),
+                        }
+                        same_scores(&got, &want, &what);
+                        if k.level() == CpuLevel::Scalar && k.shared.is_none() {
+                            oracle_scores.push(want);
+                        } else {
+                            let i = f * ds.len() + n;
+                            same_scores(&got, &oracle_scores[i], &format!("{what} vs oracle"));
+                        }
+                    }
+                    // a plain extract in between leaves the prepared reference alone
+                    if let Some(st) = &state {
+                        let mut a = FrameScores::new();
+                        shared.extract(&input(&ds[1]), &mut a).unwrap();
+                        let mut b = FrameScores::new();
+                        shared.extract_prepared(&input(&ds[2]), st, &mut b).unwrap();
+                        let mut want = FrameScores::new();
+                        separate.extract(&input(&ds[2]), &mut want).unwrap();
+                        same_scores(&b, &want, &format!("{level:?} after a plain extract"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The engine's sequence over every corpus pair: each reference frame prepared once and
+/// scored against every distorted clip of its pair, at every level, against the oracle's
+/// separate runs.
+#[test]
+fn extractor_prepared_corpus_equals_oracle() {
+    let levels = vector_levels();
+    let def = features::by_name("vif").unwrap();
+    let mut compared = 0;
+    for (pi, (pair, dists)) in corpus_pairs().into_iter().enumerate() {
+        let opts = [
+            "debug=true",
+            "debug=true:vif_enhn_gain_limit=1.0:vif_skip_scale0=true",
+        ][pi % 2];
+        let paths: Vec<_> = dists.iter().map(|d| pair_paths(&pair, d)).collect();
+        let want: Vec<Collector> = paths
+            .iter()
+            .map(|(r, d)| run_with(Kernels::oracle(), opts, r, d))
+            .collect();
+        let options = def
+            .parse_options(&FeatureDict::parse_colon_list(opts).unwrap())
+            .unwrap();
+        for (level, k) in &levels {
+            let mut rr = open_video(&paths[0].0, None).unwrap();
+            let g = rr.geometry();
+            let mut dd: Vec<_> = paths
+                .iter()
+                .map(|(_, d)| open_video(d, None).unwrap())
+                .collect();
+            let mut ext = vif::create_with(&options, g, *k).unwrap();
+            let mut cols: Vec<Collector> = (0..dd.len()).map(|_| Collector::new()).collect();
+            let mut index = 0;
+            loop {
+                let mut rp = Picture::new(g).unwrap();
+                if !rr.read_frame(&mut rp).unwrap() {
+                    break;
+                }
+                let mut dps = Vec::new();
+                for (n, d) in dd.iter_mut().enumerate() {
+                    let mut dp = Picture::new(d.geometry()).unwrap();
+                    if d.read_frame(&mut dp).unwrap() {
+                        dps.push((n, dp));
+                    }
+                }
+                let Some(first) = dps.first() else { break };
+                let input = |d| frame_input(index, &rp, d);
+                let state = ext.prepare_reference(&input(&first.1)).unwrap().unwrap();
+                for (n, dp) in &dps {
+                    let mut out = FrameScores::new();
+                    ext.extract_prepared(&input(dp), &state, &mut out).unwrap();
+                    for (key, v) in out.entries() {
+                        cols[*n].append(key, index, *v).unwrap();
+                    }
+                }
+                index += 1;
+            }
+            for (n, (got, want)) in cols.iter().zip(&want).enumerate() {
+                let what = format!("{pair}/{} {level:?}", dists[n]);
+                assert_eq!(got.names(), want.names(), "{what}");
+                for key in want.names() {
+                    let (a, b) = (got.series(key).unwrap(), want.series(key).unwrap());
+                    assert_eq!(a.len(), b.len(), "{what} {key}");
+                    for (i, (a, b)) in a.iter().zip(b).enumerate() {
+                        assert!(
+                            a.map(f64::to_bits) == b.map(f64::to_bits),
+                            "{what} {key} frame {i}: {a:?} vs oracle {b:?}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 0);
 }

@@ -30,7 +30,7 @@
 use std::arch::x86_64::*;
 
 use super::scalar::{self, mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
-use super::{lane_row_len, PlanePair, Scratch};
+use super::{lane_row_len, PlanePair, RefStats, Scratch};
 
 /// Number of SIMD row buffers (`mu1 mu2 xx_lo xx_hi yy_lo yy_hi xy_lo xy_hi`).
 pub const STREAMS: usize = 8;
@@ -45,6 +45,23 @@ pub(super) const YYL: usize = 4;
 pub(super) const YYH: usize = 5;
 pub(super) const XYL: usize = 6;
 pub(super) const XYH: usize = 7;
+
+/// Stream mode of a pass: every stream (the plain statistic).
+pub(super) const ALL: u8 = 0;
+/// Stream mode: the reference's streams only (`mu1 xx`).
+pub(super) const REF: u8 = 1;
+/// Stream mode: the streams that depend on the distorted plane (`mu2 yy xy`).
+pub(super) const DIS: u8 = 2;
+
+/// Whether stream `s` (see [`MU1`]…) is computed in mode `M`.
+#[inline(always)]
+pub(super) const fn has(m: u8, s: usize) -> bool {
+    match m {
+        REF => s == MU1 || s == XXL || s == XXH,
+        DIS => !(s == MU1 || s == XXL || s == XXH),
+        _ => true,
+    }
+}
 
 /// Flush the 32-bit per-lane sums of the statistic after this many 8-lane vectors.
 ///
@@ -147,9 +164,12 @@ pub(super) fn vertical_column<T: Copy + Into<u32>>(
 /// `r'·d'` still fit 16 bits (the squares' and cross products' sums after a bias), so 9 taps
 /// take 5 `vpmaddwd`. The expansion is added back at the end: Σf·p² = Σf·p'² + 256·Σf·p' +
 /// 2³⁰ and Σf·r·d = Σf·r'd' + 128·(Σf·r' + Σf·d') + 2³⁰ (mod 2³²); Σf·p = Σf·p' + 2²³.
+///
+/// In mode `M` (see [`has`]) only that mode's streams are stored; the distorted mode still
+/// filters the reference for the cross product's expansion.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn vertical_u8_s0(
+unsafe fn vertical_u8_s0<const M: u8>(
     rr: &[*const u8; 17],
     rd: &[*const u8; 17],
     j: usize,
@@ -212,11 +232,27 @@ unsafe fn vertical_u8_s0(
             } else {
                 [z; 5]
             };
-            for q in 0..5 {
+            // quantities mr md xx yy xy; the distorted mode needs mr for the cross term
+            let mut step = |q: usize| {
                 let lo = _mm256_madd_epi16(_mm256_unpacklo_epi16(a[q], b[q]), t);
                 let hi = _mm256_madd_epi16(_mm256_unpackhi_epi16(a[q], b[q]), t);
                 acc[q][0] = _mm256_add_epi32(acc[q][0], lo);
                 acc[q][1] = _mm256_add_epi32(acc[q][1], hi);
+            };
+            if M == ALL {
+                for q in 0..5 {
+                    step(q);
+                }
+            } else {
+                // written out so that the accumulators stay in registers
+                step(0);
+                if M == DIS {
+                    step(1);
+                    step(3);
+                    step(4);
+                } else {
+                    step(2);
+                }
             }
         }
         // the folded biases summed over taps 0..8: 16384·Σf_k (or 256·Σf_k), Σ_{k<8} f_k = 28876
@@ -236,14 +272,124 @@ unsafe fn vertical_u8_s0(
         };
         let [mr, md, xx, yy, xy] = acc;
         let o = out.add(PAD + j);
-        store_biased(o.add(MU1 * rs), mu(mr[0]), mu(mr[1]));
+        if has(M, MU1) {
+            store_biased(o.add(MU1 * rs), mu(mr[0]), mu(mr[1]));
+            store_split(
+                o.add(XXL * rs),
+                o.add(XXH * rs),
+                sq(xx[0], mr[0]),
+                sq(xx[1], mr[1]),
+            );
+        }
+        if has(M, MU2) {
+            store_biased(o.add(MU2 * rs), mu(md[0]), mu(md[1]));
+            store_split(
+                o.add(YYL * rs),
+                o.add(YYH * rs),
+                sq(yy[0], md[0]),
+                sq(yy[1], md[1]),
+            );
+            store_split(
+                o.add(XYL * rs),
+                o.add(XYH * rs),
+                cross(xy[0], mr[0], md[0]),
+                cross(xy[1], mr[1], md[1]),
+            );
+        }
+    }
+}
+
+/// The distorted streams (`mu2 yy xy`) of the 8-bit scale-0 vertical pass for pixels
+/// `j..j + 16` of one output row, without filtering the reference.
+///
+/// `mu2` and `yy` as in [`vertical_u8_s0`]. The cross product uses `r' = r − 128` against the
+/// unbiased `d`: `r'·d` lies in [−32640, 32385], so it fits 16 signed bits and the 17 taps
+/// take 9 unfolded `vpmaddwd` pairs (every scale-0 tap is below 32768); then
+/// Σf·r·d = Σf·r'·d + 128·Σf·d = Σf·r'·d + 128·Σf·d' + 2³⁰ (mod 2³²), with Σf·d' the
+/// distorted mean's sum, which this pass has anyway.
+///
+/// # Safety
+/// AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j` and 16 writable samples at
+/// `out + s * rs + PAD + j` for the distorted streams `s`.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn vertical_u8_s0_dis(
+    rr: &[*const u8; 17],
+    rd: &[*const u8; 17],
+    j: usize,
+    out: *mut u16,
+    rs: usize,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let filt = FILTERS[0];
+        let off = _mm256_set1_epi16(-128);
+        let z = _mm256_setzero_si256();
+        let raw = |p: *const u8| _mm256_cvtepu8_epi16(_mm_loadu_si128(p.add(j) as *const __m128i));
+        // d' of row k
+        let dp = |k: usize| _mm256_add_epi16(raw(rd[k]), off);
+        // r'·d of row k (row 17 is the missing odd tap: zero)
+        let prod = |k: usize| {
+            if k < 17 {
+                _mm256_mullo_epi16(_mm256_add_epi16(raw(rr[k]), off), raw(rd[k]))
+            } else {
+                z
+            }
+        };
+        let pairs = const { tap_pairs(17) };
+        let mut xy = [z; 2];
+        for (p, &(t, _)) in pairs.iter().enumerate() {
+            let t = _mm256_set1_epi32(t);
+            let (a, b) = (prod(2 * p), prod(2 * p + 1));
+            xy[0] = _mm256_add_epi32(xy[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), t));
+            xy[1] = _mm256_add_epi32(xy[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), t));
+        }
+        // mean and squares of d', folded as in `vertical_u8_s0`
+        let sq_bias = _mm256_set1_epi16(16384);
+        let fold = |k: usize| -> [__m256i; 2] {
+            let d0 = dp(k);
+            if k == 8 {
+                return [d0, _mm256_mullo_epi16(d0, d0)];
+            }
+            let d1 = dp(16 - k);
+            [
+                _mm256_add_epi16(d0, d1),
+                _mm256_sub_epi16(
+                    _mm256_add_epi16(_mm256_mullo_epi16(d0, d0), _mm256_mullo_epi16(d1, d1)),
+                    sq_bias,
+                ),
+            ]
+        };
+        let mut md = [z; 2];
+        let mut yy = [z; 2];
+        for p in 0..5 {
+            let t = _mm256_set1_epi32(pair_taps(&filt[..9], p).0);
+            let a = fold(2 * p);
+            let b = if 2 * p + 1 < 9 {
+                fold(2 * p + 1)
+            } else {
+                [z; 2]
+            };
+            let lo = |q: usize| _mm256_madd_epi16(_mm256_unpacklo_epi16(a[q], b[q]), t);
+            let hi = |q: usize| _mm256_madd_epi16(_mm256_unpackhi_epi16(a[q], b[q]), t);
+            md[0] = _mm256_add_epi32(md[0], lo(0));
+            md[1] = _mm256_add_epi32(md[1], hi(0));
+            yy[0] = _mm256_add_epi32(yy[0], lo(1));
+            yy[1] = _mm256_add_epi32(yy[1], hi(1));
+        }
+        let tap_sum = (65536 - filt[8] as u32) / 2;
+        let cm = _mm256_set1_epi32((1 << 23) + 128);
+        let csq = _mm256_set1_epi32((16384 * tap_sum).wrapping_add(1 << 30) as i32);
+        let c30 = _mm256_set1_epi32(1 << 30);
+        let mu = |m: __m256i| _mm256_srli_epi32(_mm256_add_epi32(m, cm), 8);
+        let sq = |a: __m256i, m: __m256i| {
+            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 8)), csq)
+        };
+        let cross = |a: __m256i, m: __m256i| {
+            _mm256_add_epi32(_mm256_add_epi32(a, _mm256_slli_epi32(m, 7)), c30)
+        };
+        let o = out.add(PAD + j);
         store_biased(o.add(MU2 * rs), mu(md[0]), mu(md[1]));
-        store_split(
-            o.add(XXL * rs),
-            o.add(XXH * rs),
-            sq(xx[0], mr[0]),
-            sq(xx[1], mr[1]),
-        );
         store_split(
             o.add(YYL * rs),
             o.add(YYH * rs),
@@ -253,8 +399,8 @@ unsafe fn vertical_u8_s0(
         store_split(
             o.add(XYL * rs),
             o.add(XYH * rs),
-            cross(xy[0], mr[0], md[0]),
-            cross(xy[1], mr[1], md[1]),
+            cross(xy[0], md[0]),
+            cross(xy[1], md[1]),
         );
     }
 }
@@ -298,9 +444,11 @@ impl VShifts {
 /// Σf·p² = 2¹⁶·(Σf·h + Σf·p' + 2³⁰) + Σf·l. The cross product uses the unsigned halves of
 /// r·d, both biased. Then `((2¹⁶·H + L + add) >> s) = (H << (16 − s)) + ((L + add) >> s)`
 /// modulo 2³², exact because `L + add` < 2³².
+///
+/// In mode `M` (see [`has`]) only that mode's streams are filtered and stored.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn vertical_u16<const FW: usize>(
+unsafe fn vertical_u16<const FW: usize, const M: u8>(
     rr: &[*const u16; FW],
     rd: &[*const u16; FW],
     j: usize,
@@ -311,14 +459,18 @@ unsafe fn vertical_u16<const FW: usize>(
     // SAFETY: the caller guarantees AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j` and
     // 16 writable samples at `out + s * rs + PAD + j` for every stream `s`.
     unsafe {
-        let lo = vertical_u16_half::<FW, false>(rr, rd, j, sh);
-        let hi = vertical_u16_half::<FW, true>(rr, rd, j, sh);
+        let lo = vertical_u16_half::<FW, false, M>(rr, rd, j, sh);
+        let hi = vertical_u16_half::<FW, true, M>(rr, rd, j, sh);
         let o = out.add(PAD + j);
-        store_biased(o.add(MU1 * rs), lo[0], hi[0]);
-        store_biased(o.add(MU2 * rs), lo[1], hi[1]);
-        store_split(o.add(XXL * rs), o.add(XXH * rs), lo[2], hi[2]);
-        store_split(o.add(YYL * rs), o.add(YYH * rs), lo[3], hi[3]);
-        store_split(o.add(XYL * rs), o.add(XYH * rs), lo[4], hi[4]);
+        if has(M, MU1) {
+            store_biased(o.add(MU1 * rs), lo[0], hi[0]);
+            store_split(o.add(XXL * rs), o.add(XXH * rs), lo[2], hi[2]);
+        }
+        if has(M, MU2) {
+            store_biased(o.add(MU2 * rs), lo[1], hi[1]);
+            store_split(o.add(YYL * rs), o.add(YYH * rs), lo[3], hi[3]);
+            store_split(o.add(XYL * rs), o.add(XYH * rs), lo[4], hi[4]);
+        }
     }
 }
 
@@ -355,7 +507,7 @@ pub(super) const fn tap_pairs(fw: usize) -> [(i32, bool); 9] {
 /// # Safety
 /// As [`vertical_u16`] (inlined into it).
 #[inline(always)]
-unsafe fn vertical_u16_half<const FW: usize, const HI: bool>(
+unsafe fn vertical_u16_half<const FW: usize, const HI: bool, const M: u8>(
     rr: &[*const u16; FW],
     rd: &[*const u16; FW],
     j: usize,
@@ -389,15 +541,21 @@ unsafe fn vertical_u16_half<const FW: usize, const HI: bool>(
             let mut acc = |s: usize, x: __m256i| {
                 a[s] = _mm256_add_epi32(a[s], madd(x, t, wrap));
             };
-            acc(XYL, _mm256_xor_si256(_mm256_mullo_epi16(r, d), bias));
-            acc(XYH, _mm256_xor_si256(_mm256_mulhi_epu16(r, d), bias));
+            if has(M, XYL) {
+                acc(XYL, _mm256_xor_si256(_mm256_mullo_epi16(r, d), bias));
+                acc(XYH, _mm256_xor_si256(_mm256_mulhi_epu16(r, d), bias));
+            }
             let (r, d) = (_mm256_xor_si256(r, bias), _mm256_xor_si256(d, bias));
-            acc(MU1, r);
-            acc(MU2, d);
-            acc(XXL, _mm256_xor_si256(_mm256_mullo_epi16(r, r), bias));
-            acc(XXH, _mm256_mulhi_epi16(r, r));
-            acc(YYL, _mm256_xor_si256(_mm256_mullo_epi16(d, d), bias));
-            acc(YYH, _mm256_mulhi_epi16(d, d));
+            if has(M, MU1) {
+                acc(MU1, r);
+                acc(XXL, _mm256_xor_si256(_mm256_mullo_epi16(r, r), bias));
+                acc(XXH, _mm256_mulhi_epi16(r, r));
+            }
+            if has(M, MU2) {
+                acc(MU2, d);
+                acc(YYL, _mm256_xor_si256(_mm256_mullo_epi16(d, d), bias));
+                acc(YYH, _mm256_mulhi_epi16(d, d));
+            }
         }
         let mu = |m: __m256i| _mm256_srl_epi32(_mm256_add_epi32(m, sh.mu_add), sh.mu_shift);
         let combine = |l: __m256i, h: __m256i| {
@@ -542,11 +700,12 @@ unsafe fn high_words(lo: __m256d, hi: __m256d) -> __m256i {
 }
 
 /// The per-pixel VIF terms of 8 pixels (`pixel_term` of the oracle) from σ₁², σ₂² (already
-/// clamped at 0) and σ₁₂, added to `sums` where `valid`.
+/// clamped at 0) and σ₁₂, added to `sums` where `valid`: the denominator terms (σ₁² only)
+/// if `DEN`, the numerator terms if `NUM`.
 #[inline]
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-unsafe fn pixel_terms(
+unsafe fn pixel_terms<const DEN: bool, const NUM: bool>(
     sums: &mut TermSums,
     table32: &[u32],
     egl: __m256d,
@@ -563,40 +722,49 @@ unsafe fn pixel_terms(
         let non_log = _mm256_andnot_si256(big, valid);
 
         // σ₁² < σ²ₙ: count and sum σ₂² (as two 16-bit halves, exact in 32-bit lanes)
-        sums.den_non_log = _mm256_sub_epi32(sums.den_non_log, non_log);
-        let s2 = _mm256_and_si256(sigma2, non_log);
-        sums.num_non_log[0] = _mm256_add_epi32(
-            sums.num_non_log[0],
-            _mm256_and_si256(s2, _mm256_set1_epi32(0xffff)),
-        );
-        sums.num_non_log[1] = _mm256_add_epi32(sums.num_non_log[1], _mm256_srli_epi32(s2, 16));
+        if DEN {
+            sums.den_non_log = _mm256_sub_epi32(sums.den_non_log, non_log);
+        }
+        if NUM {
+            let s2 = _mm256_and_si256(sigma2, non_log);
+            sums.num_non_log[0] = _mm256_add_epi32(
+                sums.num_non_log[0],
+                _mm256_and_si256(s2, _mm256_set1_epi32(0xffff)),
+            );
+            sums.num_non_log[1] = _mm256_add_epi32(sums.num_non_log[1], _mm256_srli_epi32(s2, 16));
+        }
 
         if _mm256_testz_si256(log, log) != 0 {
             return;
         }
-        // den_log: log2_32(σ²ₙ + σ₁²) − 17·2048; floor(log2 x) from the float exponent of
-        // x >> 8 (exact: below 2²⁴)
-        let x = _mm256_add_epi32(sigma1, _mm256_set1_epi32(SIGMA_NSQ));
-        let e = _mm256_srli_epi32(
-            _mm256_castps_si256(_mm256_cvtepi32_ps(_mm256_srli_epi32(x, 8))),
-            23,
-        );
-        let k = _mm256_sub_epi32(e, _mm256_set1_epi32(127 - 8 + 15));
-        // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
-        let idx = _mm256_srlv_epi32(x, k);
-        // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
-        // the base pointer itself is never dereferenced.
-        let t = _mm256_mask_i32gather_epi32::<4>(
-            z,
-            table32.as_ptr().wrapping_sub(32768) as *const i32,
-            idx,
-            log,
-        );
-        let den = _mm256_add_epi32(
-            t,
-            _mm256_slli_epi32(_mm256_sub_epi32(k, _mm256_set1_epi32(17)), 11),
-        );
-        sums.den_log = _mm256_add_epi32(sums.den_log, _mm256_and_si256(den, log));
+        if DEN {
+            // den_log: log2_32(σ²ₙ + σ₁²) − 17·2048; floor(log2 x) from the float exponent
+            // of x >> 8 (exact: below 2²⁴)
+            let x = _mm256_add_epi32(sigma1, _mm256_set1_epi32(SIGMA_NSQ));
+            let e = _mm256_srli_epi32(
+                _mm256_castps_si256(_mm256_cvtepi32_ps(_mm256_srli_epi32(x, 8))),
+                23,
+            );
+            let k = _mm256_sub_epi32(e, _mm256_set1_epi32(127 - 8 + 15));
+            // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
+            let idx = _mm256_srlv_epi32(x, k);
+            // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
+            // the base pointer itself is never dereferenced.
+            let t = _mm256_mask_i32gather_epi32::<4>(
+                z,
+                table32.as_ptr().wrapping_sub(32768) as *const i32,
+                idx,
+                log,
+            );
+            let den = _mm256_add_epi32(
+                t,
+                _mm256_slli_epi32(_mm256_sub_epi32(k, _mm256_set1_epi32(17)), 11),
+            );
+            sums.den_log = _mm256_add_epi32(sums.den_log, _mm256_and_si256(den, log));
+        }
+        if !NUM {
+            return;
+        }
 
         // num_log where also σ₁₂ > 0 and σ₂² > 0
         let cond = _mm256_and_si256(
@@ -730,15 +898,26 @@ unsafe fn filter_pairs<const FW: usize>(row: *const u16, taps: &[__m256i; 9]) ->
     }
 }
 
-/// Per-pixel terms of one row from the σ values [`horizontal_row`] left in `sig`.
+/// Per-pixel terms of one row from the σ₁², σ₂², σ₁₂ values [`horizontal_row`] left in
+/// `s1`, `s2`, `s12`: the denominator terms if `DEN`, the numerator terms if `NUM` (`s2` and
+/// `s12` are not read without `NUM`).
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m256d, acc: &mut VifAccum) {
+#[allow(clippy::too_many_arguments)]
+unsafe fn terms_row<const DEN: bool, const NUM: bool>(
+    s1: &[i32],
+    s2: &[i32],
+    s12: &[i32],
+    w: usize,
+    table32: &[u32],
+    egl: __m256d,
+    acc: &mut VifAccum,
+) {
     let n = w.next_multiple_of(16);
-    assert!(sig.len() >= 3 * n);
+    assert!(s1.len() >= n && (!NUM || (s2.len() >= n && s12.len() >= n)));
     // SAFETY: the caller guarantees AVX2; loads read 8 values at `8·v < n` of each run.
     unsafe {
-        let src = sig.as_ptr();
+        let src = [s1.as_ptr(), s2.as_ptr(), s12.as_ptr()];
         let ramp = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
         let wv = _mm256_set1_epi32(w as i32);
         let all = _mm256_set1_epi32(-1);
@@ -753,14 +932,260 @@ unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m256d, acc: &
                     _mm256_add_epi32(ramp, _mm256_set1_epi32((j0 + (v & 1)) as i32)),
                 )
             };
-            let ld = |r: usize| _mm256_loadu_si256(src.add(r * n + 8 * v) as *const __m256i);
-            pixel_terms(&mut sums, table32, egl, ld(0), ld(1), ld(2), valid);
+            let ld = |r: usize| _mm256_loadu_si256(src[r].add(8 * v) as *const __m256i);
+            let (s2, s12) = if NUM {
+                (ld(1), ld(2))
+            } else {
+                (_mm256_setzero_si256(), _mm256_setzero_si256())
+            };
+            pixel_terms::<DEN, NUM>(&mut sums, table32, egl, ld(0), s2, s12, valid);
             if v % FLUSH_VECTORS == FLUSH_VECTORS - 1 {
                 sums.flush(acc);
             }
         }
         sums.flush(acc);
     }
+}
+
+/// Horizontal pass of the reference streams of one row (`mu1 xx`, see [`horizontal_row`]):
+/// writes the filtered mean and σ₁² of every 8-lane vector to `mu1`/`sigma1` (`n` values each,
+/// `n` = 16·⌈w/16⌉, in [`horizontal_row`]'s order).
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn horizontal_ref<const FW: usize>(
+    lanes: &[u16],
+    rs: usize,
+    w: usize,
+    mu1: &mut [u32],
+    sigma1: &mut [i32],
+) {
+    let half = FW / 2;
+    let np = FW.div_ceil(2);
+    let n = w.next_multiple_of(16);
+    assert!(lanes.len() >= STREAMS * rs && PAD + n + FW + 16 <= rs);
+    assert!(mu1.len() >= n && sigma1.len() >= n);
+    // SAFETY: the caller guarantees AVX2. Loads as in `horizontal_row`; stores write 8 values
+    // at `8·v < n` of `mu1` and `sigma1` (checked above).
+    unsafe {
+        let filt = FILTERS[scale_of(FW)];
+        let mut taps = [_mm256_setzero_si256(); 9];
+        for (p, t) in taps.iter_mut().enumerate().take(np) {
+            *t = _mm256_set1_epi32(pair_taps(filt, p).0);
+        }
+        let src = lanes.as_ptr();
+        let s31 = _mm256_set1_epi32(i32::MIN);
+        let r16 = _mm256_set1_epi32(i32::MIN.wrapping_add(32768));
+        let mut v = 0;
+        while v * 8 < n {
+            let row = src.add(PAD + (v / 2) * 16 + (v & 1) - half);
+            let m = filter_pairs::<FW>(row.add(MU1 * rs), &taps);
+            let l = filter_pairs::<FW>(row.add(XXL * rs), &taps);
+            let h = filter_pairs::<FW>(row.add(XXH * rs), &taps);
+            let xx = _mm256_add_epi32(
+                _mm256_xor_si256(h, s31),
+                _mm256_srli_epi32(_mm256_add_epi32(l, r16), 16),
+            );
+            let m = _mm256_xor_si256(m, s31);
+            let s1 = _mm256_sub_epi32(xx, mul_round32(m, m));
+            _mm256_storeu_si256(mu1.as_mut_ptr().add(8 * v) as *mut __m256i, m);
+            _mm256_storeu_si256(sigma1.as_mut_ptr().add(8 * v) as *mut __m256i, s1);
+            v += 1;
+        }
+    }
+}
+
+/// Horizontal pass of the distorted streams of one row (`mu2 yy xy`, see
+/// [`horizontal_row`]) with the reference's filtered means `mu1` from [`horizontal_ref`]:
+/// writes σ₂² (clamped at 0) and σ₁₂ to `sig` (two runs of `n` values).
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn horizontal_dis<const FW: usize>(
+    lanes: &[u16],
+    rs: usize,
+    w: usize,
+    mu1: &[u32],
+    sig: &mut [i32],
+) {
+    let half = FW / 2;
+    let np = FW.div_ceil(2);
+    let n = w.next_multiple_of(16);
+    assert!(lanes.len() >= STREAMS * rs && PAD + n + FW + 16 <= rs);
+    assert!(mu1.len() >= n && sig.len() >= 2 * n);
+    // SAFETY: the caller guarantees AVX2. Loads as in `horizontal_row`, plus 8 values at
+    // `8·v < n` of `mu1`; stores write 8 values at `8·v < n` of both runs of `sig`.
+    unsafe {
+        let filt = FILTERS[scale_of(FW)];
+        let mut taps = [_mm256_setzero_si256(); 9];
+        for (p, t) in taps.iter_mut().enumerate().take(np) {
+            *t = _mm256_set1_epi32(pair_taps(filt, p).0);
+        }
+        let src = lanes.as_ptr();
+        let dst = sig.as_mut_ptr();
+        let s31 = _mm256_set1_epi32(i32::MIN);
+        let r16 = _mm256_set1_epi32(i32::MIN.wrapping_add(32768));
+        let z = _mm256_setzero_si256();
+        let sq = |l: __m256i, h: __m256i| {
+            _mm256_add_epi32(
+                _mm256_xor_si256(h, s31),
+                _mm256_srli_epi32(_mm256_add_epi32(l, r16), 16),
+            )
+        };
+        let mut v = 0;
+        while v * 8 < n {
+            let row = src.add(PAD + (v / 2) * 16 + (v & 1) - half);
+            let f = |s: usize| filter_pairs::<FW>(row.add(s * rs), &taps);
+            let mu2 = _mm256_xor_si256(f(MU2), s31);
+            let yy = sq(f(YYL), f(YYH));
+            let xy = sq(f(XYL), f(XYH));
+            let mu1 = _mm256_loadu_si256(mu1.as_ptr().add(8 * v) as *const __m256i);
+            let sigma2 = _mm256_sub_epi32(yy, mul_round32(mu2, mu2));
+            let sigma12 = _mm256_sub_epi32(xy, mul_round32(mu1, mu2));
+            _mm256_storeu_si256(dst.add(8 * v) as *mut __m256i, _mm256_max_epi32(sigma2, z));
+            _mm256_storeu_si256(dst.add(n + 8 * v) as *mut __m256i, sigma12);
+            v += 1;
+        }
+    }
+}
+
+/// The vertical pass of row `i` in mode `M` into `lanes` (see [`statistic`]).
+///
+/// # Safety
+/// AVX2; for `u8`, `FW == 17` and `bpc == 8`; `lanes` holds [`STREAMS`] rows of `rs` ≥
+/// [`lane_row_len`]`(w)` samples.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn vertical_row<T: Sample, const FW: usize, const M: u8>(
+    p: &PlanePair<'_, T>,
+    i: usize,
+    shifts: (u32, u32, u64, u32),
+    vsh: &VShifts,
+    lanes: &mut [u16],
+    rs: usize,
+) {
+    let (w, h) = (p.width(), p.height());
+    let half = FW / 2;
+    assert!(lanes.len() >= STREAMS * rs && rs >= lane_row_len(w));
+    let mut rows_r: [&[T]; FW] = [&[]; FW];
+    let mut rows_d: [&[T]; FW] = [&[]; FW];
+    for k in 0..FW {
+        let ii = mirror(i as isize + k as isize - half as isize, h);
+        (rows_r[k], rows_d[k]) = p.rows(ii);
+    }
+    if w >= 16 {
+        let out = lanes.as_mut_ptr();
+        let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
+        let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());
+        // the blocks of `for_blocks` (0, 16, …, then w − 16), with one call site
+        let last = w - 16;
+        let mut j = 0;
+        loop {
+            let b = j.min(last);
+            // SAFETY: blocks read samples `b..b + 16 ≤ w` of the rows and write samples
+            // `PAD + b..PAD + b + 16 < rs` of each stream; AVX2 and the u8 contract come from
+            // the caller.
+            unsafe { T::stat_vertical::<FW, M>(&pr, &pd, b, out, rs, vsh) };
+            if b == last {
+                break;
+            }
+            j += 16;
+        }
+    } else {
+        for j in 0..w {
+            vertical_column(
+                &rows_r,
+                &rows_d,
+                FILTERS[scale_of(FW)],
+                j,
+                shifts,
+                lanes,
+                rs,
+            );
+        }
+    }
+}
+
+/// Reference half of the statistic of one scale (see [`super::StatRefFn`]).
+///
+/// # Safety
+/// AVX2; for `u8`, `FW == 17` and `bpc == 8`.
+#[target_feature(enable = "avx2")]
+unsafe fn stat_ref<T: Sample, const FW: usize>(
+    p: &PlanePair<'_, T>,
+    bpc: u32,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) {
+    let (w, h) = (p.width(), p.height());
+    let half = FW / 2;
+    let rs = lane_row_len(s.width);
+    assert!(w <= s.width, "scratch narrower than the plane");
+    assert!(w > half && h > half, "plane smaller than the filter");
+    let n = w.next_multiple_of(16);
+    assert!(st.stride >= n && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    let table32 = log2_table32();
+    let shifts = vertical_shifts(scale_of(FW), bpc);
+    let lanes = &mut s.lanes[..STREAMS * rs];
+    let mut den = VifAccum::default();
+    // SAFETY: AVX2 (and the u8 contract) come from the caller; the callees check their
+    // buffers.
+    unsafe {
+        let vsh = VShifts::new(shifts);
+        let egl = _mm256_setzero_pd();
+        for i in 0..h {
+            vertical_row::<T, FW, REF>(p, i, shifts, &vsh, lanes, rs);
+            for k in [MU1, XXL, XXH] {
+                pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
+            }
+            let row = i * st.stride..i * st.stride + n;
+            let (mu1, sigma1) = (&mut st.mu1[row.clone()], &mut st.sigma1[row]);
+            horizontal_ref::<FW>(lanes, rs, w, mu1, sigma1);
+            terms_row::<true, false>(sigma1, &[], &[], w, table32, egl, &mut den);
+        }
+    }
+    st.den = den;
+}
+
+/// Distorted half of the statistic of one scale (see [`super::StatDisFn`]).
+///
+/// # Safety
+/// AVX2; for `u8`, `FW == 17` and `bpc == 8`.
+#[target_feature(enable = "avx2")]
+unsafe fn stat_dis<T: Sample, const FW: usize>(
+    p: &PlanePair<'_, T>,
+    bpc: u32,
+    egl: f64,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    let (w, h) = (p.width(), p.height());
+    let half = FW / 2;
+    let rs = lane_row_len(s.width);
+    assert!(w <= s.width, "scratch narrower than the plane");
+    assert!(w > half && h > half, "plane smaller than the filter");
+    let n = w.next_multiple_of(16);
+    assert!(st.stride >= n && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    let table32 = log2_table32();
+    let shifts = vertical_shifts(scale_of(FW), bpc);
+    let lanes = &mut s.lanes[..STREAMS * rs];
+    let sig = &mut s.sigma[..2 * n];
+    let mut acc = VifAccum::default();
+    // SAFETY: AVX2 (and the u8 contract) come from the caller; the callees check their
+    // buffers.
+    unsafe {
+        let vsh = VShifts::new(shifts);
+        let egl_v = _mm256_set1_pd(egl);
+        for i in 0..h {
+            vertical_row::<T, FW, DIS>(p, i, shifts, &vsh, lanes, rs);
+            for k in [MU2, YYL, YYH, XYL, XYH] {
+                pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
+            }
+            let row = i * st.stride..i * st.stride + n;
+            horizontal_dis::<FW>(lanes, rs, w, &st.mu1[row.clone()], sig);
+            let (s2, s12) = sig.split_at(n);
+            terms_row::<false, true>(&st.sigma1[row], s2, s12, w, table32, egl_v, &mut acc);
+        }
+    }
+    acc
 }
 
 /// Sample types the vector kernels read.
@@ -777,7 +1202,7 @@ pub(super) trait Sample: Copy + Into<u32> {
     /// # Safety
     /// AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j`, 16 writable samples at
     /// `out + s·rs + PAD + j` for every stream `s`; for `u8`, `FW == 17` and `bpc == 8`.
-    unsafe fn stat_vertical<const FW: usize>(
+    unsafe fn stat_vertical<const FW: usize, const M: u8>(
         rr: &[*const Self; FW],
         rd: &[*const Self; FW],
         j: usize,
@@ -802,7 +1227,7 @@ impl Sample for u8 {
 
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn stat_vertical<const FW: usize>(
+    unsafe fn stat_vertical<const FW: usize, const M: u8>(
         rr: &[*const u8; FW],
         rd: &[*const u8; FW],
         j: usize,
@@ -819,7 +1244,13 @@ impl Sample for u8 {
             .try_into()
             .expect("8-bit vector path is scale 0");
         // SAFETY: forwarded from the caller.
-        unsafe { vertical_u8_s0(rr, rd, j, out, rs) }
+        unsafe {
+            if M == DIS {
+                vertical_u8_s0_dis(rr, rd, j, out, rs)
+            } else {
+                vertical_u8_s0::<M>(rr, rd, j, out, rs)
+            }
+        }
     }
 }
 
@@ -839,7 +1270,7 @@ impl Sample for u16 {
 
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn stat_vertical<const FW: usize>(
+    unsafe fn stat_vertical<const FW: usize, const M: u8>(
         rr: &[*const u16; FW],
         rd: &[*const u16; FW],
         j: usize,
@@ -848,7 +1279,7 @@ impl Sample for u16 {
         sh: &VShifts,
     ) {
         // SAFETY: forwarded from the caller.
-        unsafe { vertical_u16::<FW>(rr, rd, j, out, rs, sh) }
+        unsafe { vertical_u16::<FW, M>(rr, rd, j, out, rs, sh) }
     }
 }
 
@@ -906,7 +1337,9 @@ unsafe fn statistic<T: Sample, const FW: usize>(
                 let out = lanes.as_mut_ptr();
                 let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
                 let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());
-                for_blocks(w, |j| T::stat_vertical::<FW>(&pr, &pd, j, out, rs, &vsh));
+                for_blocks(w, |j| {
+                    T::stat_vertical::<FW, ALL>(&pr, &pd, j, out, rs, &vsh)
+                });
             } else {
                 for j in 0..w {
                     vertical_column(&rows_r, &rows_d, FILTERS[scale], j, shifts, lanes, rs);
@@ -914,7 +1347,10 @@ unsafe fn statistic<T: Sample, const FW: usize>(
             }
             pad_streams(lanes, rs, STREAMS, w, half);
             horizontal_row::<FW>(lanes, rs, w, sig);
-            terms_row(sig, w, table32, egl_v, &mut acc);
+            let n = w.next_multiple_of(16);
+            let (s1, rest) = sig.split_at(n);
+            let (s2, s12) = rest.split_at(n);
+            terms_row::<true, true>(s1, s2, s12, w, table32, egl_v, &mut acc);
         }
     }
     acc
@@ -939,6 +1375,27 @@ pub(super) unsafe fn decimate_vertical<T: Sample, const FW: usize>(
     shift: u32,
 ) {
     // SAFETY: forwarded from the caller.
+    unsafe { decimate_vertical_m::<T, FW, true>(rr, rd, j, out, rs, add, shift) }
+}
+
+/// [`decimate_vertical`] of both planes (`BOTH`) or of the distorted one only (stream 1;
+/// `rr` unread).
+///
+/// # Safety
+/// As [`decimate_vertical`].
+#[inline]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn decimate_vertical_m<T: Sample, const FW: usize, const BOTH: bool>(
+    rr: &[*const T; FW],
+    rd: &[*const T; FW],
+    j: usize,
+    out: *mut u16,
+    rs: usize,
+    add: u32,
+    shift: u32,
+) {
+    // SAFETY: forwarded from the caller.
     unsafe {
         let z = _mm256_setzero_si256();
         let mut a = [z; 4];
@@ -946,39 +1403,54 @@ pub(super) unsafe fn decimate_vertical<T: Sample, const FW: usize>(
         for p in 0..FW.div_ceil(2) {
             let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
             let t = _mm256_set1_epi32(t);
-            let (r0, b) = T::load16(rr[2 * p].add(j));
-            let (d0, _) = T::load16(rd[2 * p].add(j));
-            biased = b;
-            let (r1, d1) = if 2 * p + 1 < FW {
-                (
-                    T::load16(rr[2 * p + 1].add(j)).0,
-                    T::load16(rd[2 * p + 1].add(j)).0,
-                )
+            if BOTH {
+                // the two-plane code as it was before the one-plane variant
+                let (r0, b) = T::load16(rr[2 * p].add(j));
+                let (d0, _) = T::load16(rd[2 * p].add(j));
+                biased = b;
+                let (r1, d1) = if 2 * p + 1 < FW {
+                    (
+                        T::load16(rr[2 * p + 1].add(j)).0,
+                        T::load16(rd[2 * p + 1].add(j)).0,
+                    )
+                } else {
+                    (z, z)
+                };
+                a[0] = _mm256_add_epi32(a[0], madd(_mm256_unpacklo_epi16(r0, r1), t, wrap));
+                a[1] = _mm256_add_epi32(a[1], madd(_mm256_unpackhi_epi16(r0, r1), t, wrap));
+                a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
+                a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
             } else {
-                (z, z)
-            };
-            a[0] = _mm256_add_epi32(a[0], madd(_mm256_unpacklo_epi16(r0, r1), t, wrap));
-            a[1] = _mm256_add_epi32(a[1], madd(_mm256_unpackhi_epi16(r0, r1), t, wrap));
-            a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
-            a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
+                let (d0, b) = T::load16(rd[2 * p].add(j));
+                biased = b;
+                let d1 = if 2 * p + 1 < FW {
+                    T::load16(rd[2 * p + 1].add(j)).0
+                } else {
+                    z
+                };
+                a[2] = _mm256_add_epi32(a[2], madd(_mm256_unpacklo_epi16(d0, d1), t, wrap));
+                a[3] = _mm256_add_epi32(a[3], madd(_mm256_unpackhi_epi16(d0, d1), t, wrap));
+            }
         }
         let c = add.wrapping_add(if biased { 1 << 31 } else { 0 });
         let c = _mm256_set1_epi32(c as i32);
         let sh = _mm_cvtsi32_si128(shift as i32);
         let f = |v: __m256i| _mm256_srl_epi32(_mm256_add_epi32(v, c), sh);
         let o = out.add(PAD + j);
-        store_biased(o, f(a[0]), f(a[1]));
+        if BOTH {
+            store_biased(o, f(a[0]), f(a[1]));
+        }
         store_biased(o.add(rs), f(a[2]), f(a[3]));
     }
 }
 
 /// Horizontal pass of the decimation at even columns: writes the `w / 2` samples of both
-/// planes' output rows.
+/// planes' output rows (`BOTH`) or of the distorted one (`dst_r` untouched).
 ///
 /// # Safety
 /// AVX2.
 #[target_feature(enable = "avx2")]
-unsafe fn decimate_horizontal<const FW: usize>(
+unsafe fn decimate_horizontal<const FW: usize, const BOTH: bool>(
     lanes: &[u16],
     rs: usize,
     w: usize,
@@ -987,7 +1459,7 @@ unsafe fn decimate_horizontal<const FW: usize>(
 ) {
     let half = FW / 2;
     let dw = w / 2;
-    assert!(dst_r.len() >= dw && dst_d.len() >= dw);
+    assert!((!BOTH || dst_r.len() >= dw) && dst_d.len() >= dw);
     debug_assert!(lanes.len() >= 2 * rs && PAD + w + 16 + FW + 16 <= rs);
     // SAFETY: AVX2 is guaranteed by the caller. Loads read 16 samples from
     // `s·rs + PAD + 2·(dj + 8·b) − half + 2p` with dj < dw, b ≤ 1, 2p ≤ FW, so below
@@ -998,7 +1470,8 @@ unsafe fn decimate_horizontal<const FW: usize>(
         let c = _mm256_set1_epi32(i32::MIN.wrapping_add(32768));
         let mut dj = 0;
         while dj < dw {
-            for (s, dst) in [&mut *dst_r, &mut *dst_d].into_iter().enumerate() {
+            let planes = [&mut *dst_r, &mut *dst_d].into_iter().enumerate();
+            for (s, dst) in planes.skip(if BOTH { 0 } else { 1 }) {
                 let mut v = [_mm256_setzero_si256(); 2];
                 for (b, v) in v.iter_mut().enumerate() {
                     let base = s * rs + PAD + 2 * (dj + 8 * b) - half;
@@ -1025,12 +1498,13 @@ unsafe fn decimate_horizontal<const FW: usize>(
     }
 }
 
-/// Decimation to `FW`'s scale (see [`scalar::decimate`]).
+/// Decimation to `FW`'s scale (see [`scalar::decimate`]) of both planes (`BOTH`) or of the
+/// distorted one only (`dst_ref` untouched).
 ///
 /// # Safety
 /// AVX2.
 #[target_feature(enable = "avx2")]
-unsafe fn decimate<T: Sample, const FW: usize>(
+unsafe fn decimate<T: Sample, const FW: usize, const BOTH: bool>(
     p: &PlanePair<'_, T>,
     bpc: u32,
     dst_ref: &mut [u16],
@@ -1050,7 +1524,7 @@ unsafe fn decimate<T: Sample, const FW: usize>(
     assert!(w > half && h > half, "plane smaller than the filter");
     let (dw, dh) = (w / 2, h / 2);
     assert!(
-        dst_ref.len() >= dw * dh && dst_dis.len() >= dw * dh,
+        (!BOTH || dst_ref.len() >= dw * dh) && dst_dis.len() >= dw * dh,
         "destination too small"
     );
     let lanes = &mut s.lanes[..2 * rs];
@@ -1068,7 +1542,7 @@ unsafe fn decimate<T: Sample, const FW: usize>(
             // SAFETY: AVX2 is guaranteed by the caller; blocks read samples `j..j + 16 ≤ w` of
             // the rows and write samples `PAD + j..PAD + j + 16 < rs` of streams 0 and 1.
             for_blocks(w, |j| unsafe {
-                decimate_vertical::<T, FW>(&pr, &pd, j, out, rs, add, shift)
+                decimate_vertical_m::<T, FW, BOTH>(&pr, &pd, j, out, rs, add, shift)
             });
         } else {
             let filt = FILTERS[to_scale];
@@ -1083,12 +1557,14 @@ unsafe fn decimate<T: Sample, const FW: usize>(
             }
         }
         pad_streams(lanes, rs, 2, w, half);
-        let (row_r, row_d) = (
-            &mut dst_ref[di * dw..(di + 1) * dw],
-            &mut dst_dis[di * dw..(di + 1) * dw],
-        );
+        let row_r = if BOTH {
+            &mut dst_ref[di * dw..(di + 1) * dw]
+        } else {
+            &mut []
+        };
+        let row_d = &mut dst_dis[di * dw..(di + 1) * dw];
         // SAFETY: AVX2 is guaranteed by the caller.
-        unsafe { decimate_horizontal::<FW>(lanes, rs, w, row_r, row_d) };
+        unsafe { decimate_horizontal::<FW, BOTH>(lanes, rs, w, row_r, row_d) };
     }
 }
 
@@ -1181,9 +1657,143 @@ unsafe fn decimate_dispatch<T: Sample>(
     // SAFETY: forwarded from the caller.
     unsafe {
         match to_scale {
-            1 => decimate::<T, 9>(p, bpc, dst_ref, dst_dis, s),
-            2 => decimate::<T, 5>(p, bpc, dst_ref, dst_dis, s),
-            3 => decimate::<T, 3>(p, bpc, dst_ref, dst_dis, s),
+            1 => decimate::<T, 9, true>(p, bpc, dst_ref, dst_dis, s),
+            2 => decimate::<T, 5, true>(p, bpc, dst_ref, dst_dis, s),
+            3 => decimate::<T, 3, true>(p, bpc, dst_ref, dst_dis, s),
+            _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
+        }
+    }
+}
+
+/// The shared-reference kernels of this level (also used by the AVX-512 level).
+pub const SHARED: super::SharedKernels = super::SharedKernels {
+    stat_ref_u8,
+    stat_ref_u16,
+    stat_dis_u8,
+    stat_dis_u16,
+    decimate_one_u8,
+    decimate_one_u16,
+};
+
+/// AVX2 reference half of the statistic of 8-bit planes (vector path: 8-bit scale 0, else the
+/// portable kernels, as [`statistic_u8`]).
+pub fn stat_ref_u8(
+    p: &PlanePair<'_, u8>,
+    scale: usize,
+    bpc: u32,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) {
+    check_avx2();
+    if scale != 0 || bpc != 8 {
+        return super::fast_scalar::stat_ref(p, scale, bpc, st, s);
+    }
+    // SAFETY: AVX2 is present (checked above); u8 runs with FW = 17 and bpc = 8.
+    unsafe { stat_ref::<u8, 17>(p, bpc, st, s) }
+}
+
+/// AVX2 reference half of the statistic of 16-bit planes.
+pub fn stat_ref_u16(
+    p: &PlanePair<'_, u16>,
+    scale: usize,
+    bpc: u32,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) {
+    check_avx2();
+    // SAFETY: AVX2 is present (checked above).
+    unsafe {
+        match scale {
+            0 => stat_ref::<u16, 17>(p, bpc, st, s),
+            1 => stat_ref::<u16, 9>(p, bpc, st, s),
+            2 => stat_ref::<u16, 5>(p, bpc, st, s),
+            3 => stat_ref::<u16, 3>(p, bpc, st, s),
+            _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+        }
+    }
+}
+
+/// AVX2 distorted half of the statistic of 8-bit planes (the same split as [`stat_ref_u8`]).
+pub fn stat_dis_u8(
+    p: &PlanePair<'_, u8>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check_avx2();
+    if scale != 0 || bpc != 8 {
+        return super::fast_scalar::stat_dis(p, scale, bpc, egl, st, s);
+    }
+    // SAFETY: AVX2 is present (checked above); u8 runs with FW = 17 and bpc = 8.
+    unsafe { stat_dis::<u8, 17>(p, bpc, egl, st, s) }
+}
+
+/// AVX2 distorted half of the statistic of 16-bit planes.
+pub fn stat_dis_u16(
+    p: &PlanePair<'_, u16>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check_avx2();
+    // SAFETY: AVX2 is present (checked above).
+    unsafe {
+        match scale {
+            0 => stat_dis::<u16, 17>(p, bpc, egl, st, s),
+            1 => stat_dis::<u16, 9>(p, bpc, egl, st, s),
+            2 => stat_dis::<u16, 5>(p, bpc, egl, st, s),
+            3 => stat_dis::<u16, 3>(p, bpc, egl, st, s),
+            _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+        }
+    }
+}
+
+/// AVX2 decimation of the distorted plane of 8-bit planes.
+pub fn decimate_one_u8(
+    p: &PlanePair<'_, u8>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    check_avx2();
+    // SAFETY: AVX2 is present (checked above).
+    unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+}
+
+/// AVX2 decimation of the distorted plane of 16-bit planes.
+pub fn decimate_one_u16(
+    p: &PlanePair<'_, u16>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    check_avx2();
+    // SAFETY: AVX2 is present (checked above).
+    unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+}
+
+/// # Safety
+/// AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn decimate_one_dispatch<T: Sample>(
+    p: &PlanePair<'_, T>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        match to_scale {
+            1 => decimate::<T, 9, false>(p, bpc, &mut [], dst, s),
+            2 => decimate::<T, 5, false>(p, bpc, &mut [], dst, s),
+            3 => decimate::<T, 3, false>(p, bpc, &mut [], dst, s),
             _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
         }
     }

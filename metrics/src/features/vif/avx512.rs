@@ -661,7 +661,9 @@ unsafe fn statistic<T: Sample512, const FW: usize>(
                     T::stat_vertical32::<FW>(&pr, &pd, j, out, rs, &sh512)
                 });
             } else if w >= 16 {
-                for_blocks(w, |j| T::stat_vertical::<FW>(&pr, &pd, j, out, rs, &sh256));
+                for_blocks(w, |j| {
+                    T::stat_vertical::<FW, { avx2::ALL }>(&pr, &pd, j, out, rs, &sh256)
+                });
             } else {
                 for j in 0..w {
                     vertical_column(&rows_r, &rows_d, FILTERS[scale], j, shifts, lanes, rs);

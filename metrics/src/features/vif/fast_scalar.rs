@@ -12,9 +12,10 @@
 //! * The per-pixel term is the oracle's own function.
 
 use super::scalar::{
-    log2_table, mirror, pad_row, pixel_term, vertical_shifts, VifAccum, FILTERS, MAX_HALF,
+    den_term, log2_table, mirror, num_term, pad_row, pixel_term, vertical_shifts, VifAccum,
+    FILTERS, MAX_HALF,
 };
-use super::{PlanePair, Scratch};
+use super::{PlanePair, RefStats, Scratch};
 
 /// Columns filtered per pass: keeps the accumulators in L1 (5 arrays of at most 8 bytes).
 pub const CHUNK: usize = 512;
@@ -220,6 +221,29 @@ pub fn decimate<T: Sample>(
     dst_dis: &mut [u16],
     s: &mut Scratch,
 ) {
+    decimate_planes::<T, true>(p, to_scale, bpc, dst_ref, dst_dis, s)
+}
+
+/// Decimation of the distorted plane of `p` only (the shared-reference path).
+pub fn decimate_one<T: Sample>(
+    p: &PlanePair<'_, T>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    decimate_planes::<T, false>(p, to_scale, bpc, &mut [], dst, s)
+}
+
+/// [`decimate`] of both planes (`BOTH`) or of the distorted one (`dst_ref` unused).
+fn decimate_planes<T: Sample, const BOTH: bool>(
+    p: &PlanePair<'_, T>,
+    to_scale: usize,
+    bpc: u32,
+    dst_ref: &mut [u16],
+    dst_dis: &mut [u16],
+    s: &mut Scratch,
+) {
     let (w, h) = (p.width(), p.height());
     assert!(w <= s.width(), "scratch narrower than the plane");
     let filt = FILTERS[to_scale];
@@ -249,9 +273,15 @@ pub fn decimate<T: Sample>(
             for (k, &ft) in filt.iter().enumerate() {
                 let ft = ft as u32;
                 let (r, d) = (&rows_r[k][c0..c0 + n], &rows_d[k][c0..c0 + n]);
-                for j in 0..n {
-                    a_r[j] = a_r[j].wrapping_add(ft.wrapping_mul(r[j].into()));
-                    a_d[j] = a_d[j].wrapping_add(ft.wrapping_mul(d[j].into()));
+                if BOTH {
+                    for j in 0..n {
+                        a_r[j] = a_r[j].wrapping_add(ft.wrapping_mul(r[j].into()));
+                        a_d[j] = a_d[j].wrapping_add(ft.wrapping_mul(d[j].into()));
+                    }
+                } else {
+                    for j in 0..n {
+                        a_d[j] = a_d[j].wrapping_add(ft.wrapping_mul(d[j].into()));
+                    }
                 }
             }
             let o = MAX_HALF + c0;
@@ -263,7 +293,8 @@ pub fn decimate<T: Sample>(
         pad_row(vr, w, half);
         pad_row(vd, w, half);
         let base = MAX_HALF - half;
-        for (v, dst) in [(&*vr, &mut *dst_ref), (&*vd, &mut *dst_dis)] {
+        let planes = [(&*vr, &mut *dst_ref), (&*vd, &mut *dst_dis)];
+        for (v, dst) in planes.into_iter().skip(if BOTH { 0 } else { 1 }) {
             let out = &mut dst[di * dw..(di + 1) * dw];
             for (dj, o) in out.iter_mut().enumerate() {
                 let src = &v[base + 2 * dj..base + 2 * dj + fw];
@@ -275,4 +306,176 @@ pub fn decimate<T: Sample>(
             }
         }
     }
+}
+
+/// Horizontal pass of the reference streams (`mu1`, `xx`) of columns `c0..c0 + n`: stores the
+/// filtered mean and σ₁² at `mu1`/`sigma1` and adds the denominator terms to `acc`.
+#[allow(clippy::too_many_arguments)]
+fn horizontal_ref_chunk(
+    filt: &[u16],
+    c0: usize,
+    n: usize,
+    table: &[u16],
+    f: &mut FastRows,
+    mu1_out: &mut [u32],
+    sigma1_out: &mut [i32],
+    acc: &mut VifAccum,
+) {
+    let base = MAX_HALF - filt.len() / 2 + c0;
+    let [mu1, _, xx, ..] = &f.rows;
+    let a_mu1 = &mut f.acc32[0][..n];
+    let a_xx = &mut f.acc64[0][..n];
+    a_mu1.fill(0);
+    a_xx.fill(0);
+    for (k, &ft) in filt.iter().enumerate() {
+        let (ft, ft64) = (ft as u32, ft as u64);
+        let s = base + k;
+        let (m1, x) = (&mu1[s..s + n], &xx[s..s + n]);
+        for j in 0..n {
+            a_mu1[j] = a_mu1[j].wrapping_add(ft.wrapping_mul(m1[j]));
+            a_xx[j] += ft64 * x[j] as u64;
+        }
+    }
+    let (mu1_out, sigma1_out) = (&mut mu1_out[c0..c0 + n], &mut sigma1_out[c0..c0 + n]);
+    for j in 0..n {
+        let m = a_mu1[j];
+        let mu1_sq = ((m as u64 * m as u64 + (1 << 31)) >> 32) as u32;
+        let xx = ((a_xx[j] + 32768) >> 16) as u32;
+        let sigma1 = xx.wrapping_sub(mu1_sq) as i32;
+        mu1_out[j] = m;
+        sigma1_out[j] = sigma1;
+        den_term(acc, table, sigma1);
+    }
+}
+
+/// Horizontal pass of the distorted streams (`mu2`, `yy`, `xy`) of columns `c0..c0 + n` and
+/// the numerator terms, with the reference's `mu1`/`sigma1` of [`horizontal_ref_chunk`].
+#[allow(clippy::too_many_arguments)]
+fn horizontal_dis_chunk(
+    filt: &[u16],
+    c0: usize,
+    n: usize,
+    table: &[u16],
+    egl: f64,
+    f: &mut FastRows,
+    mu1_in: &[u32],
+    sigma1_in: &[i32],
+    acc: &mut VifAccum,
+) {
+    let base = MAX_HALF - filt.len() / 2 + c0;
+    let [_, mu2, _, yy, xy] = &f.rows;
+    let a_mu2 = &mut f.acc32[1][..n];
+    let [_, a_yy, a_xy] = &mut f.acc64;
+    let (a_yy, a_xy) = (&mut a_yy[..n], &mut a_xy[..n]);
+    a_mu2.fill(0);
+    a_yy.fill(0);
+    a_xy.fill(0);
+    for (k, &ft) in filt.iter().enumerate() {
+        let (ft, ft64) = (ft as u32, ft as u64);
+        let s = base + k;
+        let (m2, y, z) = (&mu2[s..s + n], &yy[s..s + n], &xy[s..s + n]);
+        for j in 0..n {
+            a_mu2[j] = a_mu2[j].wrapping_add(ft.wrapping_mul(m2[j]));
+            a_yy[j] += ft64 * y[j] as u64;
+            a_xy[j] += ft64 * z[j] as u64;
+        }
+    }
+    let (mu1_in, sigma1_in) = (&mu1_in[c0..c0 + n], &sigma1_in[c0..c0 + n]);
+    const ROUND32: u64 = 1 << 31;
+    for j in 0..n {
+        let (m1, m2) = (mu1_in[j] as u64, a_mu2[j] as u64);
+        let mu2_sq = ((m2 * m2 + ROUND32) >> 32) as u32;
+        let mu1_mu2 = ((m1 * m2 + ROUND32) >> 32) as u32;
+        let yy = ((a_yy[j] + 32768) >> 16) as u32;
+        let xy = ((a_xy[j] + 32768) >> 16) as u32;
+        let sigma2 = (yy.wrapping_sub(mu2_sq) as i32).max(0);
+        let sigma12 = xy.wrapping_sub(mu1_mu2) as i32;
+        num_term(acc, table, egl, sigma1_in[j], sigma2, sigma12);
+    }
+}
+
+/// Reference half of one scale's statistic (see [`super::StatRefFn`]): σ₁² and the mean per
+/// pixel in natural order, and the denominator accumulators.
+pub fn stat_ref<T: Sample>(
+    p: &PlanePair<'_, T>,
+    scale: usize,
+    bpc: u32,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) {
+    let (w, h) = (p.width(), p.height());
+    assert!(w <= s.width(), "scratch narrower than the plane");
+    assert!(st.stride >= w && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    let filt = FILTERS[scale];
+    let fw = filt.len();
+    let half = fw / 2;
+    let shifts = vertical_shifts(scale, bpc);
+    let table = log2_table();
+    let f = &mut s.fast;
+    let mut den = VifAccum::default();
+    let mut rows_r: [&[T]; 17] = [&[]; 17];
+    for i in 0..h {
+        for (k, row) in rows_r.iter_mut().enumerate().take(fw) {
+            let ii = mirror(i as isize + k as isize - half as isize, h);
+            *row = p.rows(ii).0;
+        }
+        // the distorted streams are computed from the reference too, and ignored
+        for c0 in (0..w).step_by(CHUNK) {
+            let n = CHUNK.min(w - c0);
+            vertical_chunk(&rows_r[..fw], &rows_r[..fw], filt, c0, n, shifts, f);
+        }
+        pad_row(&mut f.rows[0], w, half);
+        pad_row(&mut f.rows[2], w, half);
+        let row = i * st.stride..i * st.stride + w;
+        let (mu1, sigma1) = (&mut st.mu1[row.clone()], &mut st.sigma1[row]);
+        for c0 in (0..w).step_by(CHUNK) {
+            let n = CHUNK.min(w - c0);
+            horizontal_ref_chunk(filt, c0, n, table, f, mu1, sigma1, &mut den);
+        }
+    }
+    st.den = den;
+}
+
+/// Distorted half of one scale's statistic (see [`super::StatDisFn`]), given the reference's
+/// [`stat_ref`].
+pub fn stat_dis<T: Sample>(
+    p: &PlanePair<'_, T>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    let (w, h) = (p.width(), p.height());
+    assert!(w <= s.width(), "scratch narrower than the plane");
+    assert!(st.stride >= w && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    let filt = FILTERS[scale];
+    let fw = filt.len();
+    let half = fw / 2;
+    let shifts = vertical_shifts(scale, bpc);
+    let table = log2_table();
+    let f = &mut s.fast;
+    let mut acc = VifAccum::default();
+    let mut rows_r: [&[T]; 17] = [&[]; 17];
+    let mut rows_d: [&[T]; 17] = [&[]; 17];
+    for i in 0..h {
+        for k in 0..fw {
+            let ii = mirror(i as isize + k as isize - half as isize, h);
+            (rows_r[k], rows_d[k]) = p.rows(ii);
+        }
+        for c0 in (0..w).step_by(CHUNK) {
+            let n = CHUNK.min(w - c0);
+            vertical_chunk(&rows_r[..fw], &rows_d[..fw], filt, c0, n, shifts, f);
+        }
+        for r in [1, 3, 4] {
+            pad_row(&mut f.rows[r], w, half);
+        }
+        let row = i * st.stride..i * st.stride + w;
+        let (mu1, sigma1) = (&st.mu1[row.clone()], &st.sigma1[row]);
+        for c0 in (0..w).step_by(CHUNK) {
+            let n = CHUNK.min(w - c0);
+            horizontal_dis_chunk(filt, c0, n, table, egl, f, mu1, sigma1, &mut acc);
+        }
+    }
+    acc
 }

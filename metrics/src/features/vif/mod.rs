@@ -22,7 +22,9 @@ use std::sync::Arc;
 
 use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
+use crate::features::{
+    output_names, Extractor, ExtractorDef, FrameInput, FrameScores, ReferenceState,
+};
 use crate::frame::{Geometry, Plane, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
@@ -141,6 +143,7 @@ pub fn create_with(
         scaled_ref: [scaled(1), scaled(2), scaled(3)],
         scaled_dis: [scaled(1), scaled(2), scaled(3)],
         scratch: Scratch::new(w),
+        prepared: None,
     }))
 }
 
@@ -156,7 +159,23 @@ struct IntegerVif {
     scaled_ref: [Vec<u16>; 3],
     scaled_dis: [Vec<u16>; 3],
     scratch: Scratch,
+    /// Reference-only results of the current frame when one reference is scored against
+    /// several distorted inputs (allocated on the first `prepare_reference`).
+    prepared: Option<Box<Prepared>>,
 }
+
+/// What [`Extractor::prepare_reference`] keeps for the distorted inputs of one frame.
+struct Prepared {
+    /// The reference's per-pixel statistic of every scale (scale 0 unused when skipped).
+    stats: [RefStats; 4],
+    /// The reference's decimated planes of scales 1..3.
+    scaled_ref: [Vec<u16>; 3],
+    /// Whether `stats` and `scaled_ref` hold the reference of the frame being scored.
+    valid: bool,
+}
+
+/// Marker returned by `prepare_reference`: the reference results stay in the instance.
+struct PreparedReference;
 
 impl IntegerVif {
     /// Numerator/denominator of every scale (scale 0 left at zero when skipped).
@@ -174,6 +193,102 @@ impl IntegerVif {
         T::decimate(&self.kernels)(&src, 1, bpc, r1, d1, &mut self.scratch);
         self.upper_scales(&mut out);
         out
+    }
+
+    /// The reference-only half of every scale, kept in `self.prepared`.
+    fn prepare<T: Sample>(&mut self, r: Plane<'_, T>, sk: &SharedKernels) {
+        let (w, h) = (self.geometry.width, self.geometry.height);
+        let bpc = self.geometry.bit_depth;
+        let skip0 = self.skip_scale0;
+        let p = self.prepared.get_or_insert_with(|| {
+            let scaled = |s: usize| vec![0u16; (w >> s) * (h >> s)];
+            // scale 0, the largest, only when it is computed
+            let keep = |s: usize| if s == 0 && skip0 { 0 } else { 1 };
+            Box::new(Prepared {
+                stats: std::array::from_fn(|s| {
+                    RefStats::new((w >> s) * keep(s), (h >> s) * keep(s))
+                }),
+                scaled_ref: [scaled(1), scaled(2), scaled(3)],
+                valid: false,
+            })
+        });
+        let src = PlanePair::new(r.data(), r.stride(), r.data(), r.stride(), w, h);
+        if !self.skip_scale0 {
+            T::stat_ref(sk)(&src, 0, bpc, &mut p.stats[0], &mut self.scratch);
+        }
+        T::decimate_one(sk)(&src, 1, bpc, &mut p.scaled_ref[0], &mut self.scratch);
+        for scale in 1..4 {
+            let (w, h) = (w >> scale, h >> scale);
+            let (lo, hi) = p.scaled_ref.split_at_mut(scale);
+            let plane = &lo[scale - 1];
+            let src = PlanePair::new(plane, w, plane, w, w, h);
+            (sk.stat_ref_u16)(&src, scale, bpc, &mut p.stats[scale], &mut self.scratch);
+            if scale < 3 {
+                (sk.decimate_one_u16)(&src, scale + 1, bpc, &mut hi[0], &mut self.scratch);
+            }
+        }
+        p.valid = true;
+    }
+
+    /// Numerator/denominator of every scale from the prepared reference and `d`.
+    fn compute_prepared<T: Sample>(
+        &mut self,
+        r: Plane<'_, T>,
+        d: Plane<'_, T>,
+        sk: &SharedKernels,
+    ) -> [(f32, f32); 4] {
+        let (w, h) = (self.geometry.width, self.geometry.height);
+        let bpc = self.geometry.bit_depth;
+        let p = self.prepared.as_deref().expect("prepared reference");
+        let with_den = |num: VifAccum, st: &RefStats| {
+            VifAccum {
+                den_log: st.den.den_log,
+                den_non_log: st.den.den_non_log,
+                ..num
+            }
+            .num_den()
+        };
+        let src = PlanePair::new(r.data(), r.stride(), d.data(), d.stride(), w, h);
+        let mut out = [(0.0f32, 0.0f32); 4];
+        if !self.skip_scale0 {
+            let num = T::stat_dis(sk)(&src, 0, bpc, self.egl, &p.stats[0], &mut self.scratch);
+            out[0] = with_den(num, &p.stats[0]);
+        }
+        T::decimate_one(sk)(&src, 1, bpc, &mut self.scaled_dis[0], &mut self.scratch);
+        for scale in 1..4 {
+            let (w, h) = (w >> scale, h >> scale);
+            let (lo_d, hi_d) = self.scaled_dis.split_at_mut(scale);
+            let src = PlanePair::new(&p.scaled_ref[scale - 1], w, &lo_d[scale - 1], w, w, h);
+            let st = &p.stats[scale];
+            let num = (sk.stat_dis_u16)(&src, scale, bpc, self.egl, st, &mut self.scratch);
+            out[scale] = with_den(num, st);
+            if scale < 3 {
+                (sk.decimate_one_u16)(&src, scale + 1, bpc, &mut hi_d[0], &mut self.scratch);
+            }
+        }
+        out
+    }
+
+    fn check(&self, rg: Geometry, dg: Geometry) -> Result<()> {
+        if rg != self.geometry || dg != self.geometry {
+            return Err(Error::extraction(
+                "vif",
+                format!(
+                    "pictures are {}x{} {}-bit / {}x{} {}-bit, the extractor was created for \
+                     {}x{} {}-bit",
+                    rg.width,
+                    rg.height,
+                    rg.bit_depth,
+                    dg.width,
+                    dg.height,
+                    dg.bit_depth,
+                    self.geometry.width,
+                    self.geometry.height,
+                    self.geometry.bit_depth
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Scales 1..3: statistic on the decimated planes, decimating further in between.
@@ -203,28 +318,56 @@ impl IntegerVif {
 
 impl Extractor for IntegerVif {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
-        let (rg, dg) = (input.reference.geometry(), input.distorted.geometry());
-        if rg != self.geometry || dg != self.geometry {
-            return Err(Error::extraction(
-                "vif",
-                format!(
-                    "pictures are {}x{} {}-bit / {}x{} {}-bit, the extractor was created for \
-                     {}x{} {}-bit",
-                    rg.width,
-                    rg.height,
-                    rg.bit_depth,
-                    dg.width,
-                    dg.height,
-                    dg.bit_depth,
-                    self.geometry.width,
-                    self.geometry.height,
-                    self.geometry.bit_depth
-                ),
-            ));
-        }
+        self.check(input.reference.geometry(), input.distorted.geometry())?;
         let nd = match (input.reference.luma(), input.distorted.luma()) {
             (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute(r, d),
             (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute(r, d),
+            _ => {
+                return Err(Error::extraction(
+                    "vif",
+                    "reference and distorted sample types differ",
+                ))
+            }
+        };
+        write_scores(&self.names, self.skip_scale0, self.debug, &nd, out);
+        Ok(())
+    }
+
+    /// Computes the reference's decimated planes and its share of every scale's statistic
+    /// once for several distorted inputs (kernels with a shared path only).
+    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
+        let Some(sk) = self.kernels.shared else {
+            return Ok(None);
+        };
+        let rg = input.reference.geometry();
+        self.check(rg, rg)?;
+        if let Some(p) = self.prepared.as_deref_mut() {
+            p.valid = false;
+        }
+        match input.reference.luma() {
+            PlaneRef::U8(r) => self.prepare(r, &sk),
+            PlaneRef::U16(r) => self.prepare(r, &sk),
+        }
+        Ok(Some(Box::new(PreparedReference)))
+    }
+
+    fn extract_prepared(
+        &mut self,
+        input: &FrameInput<'_>,
+        state: &ReferenceState,
+        out: &mut FrameScores,
+    ) -> Result<()> {
+        let ready = self.prepared.as_deref().is_some_and(|p| p.valid);
+        let Some(sk) = self.kernels.shared.filter(|_| ready) else {
+            return self.extract(input, out);
+        };
+        if !state.is::<PreparedReference>() {
+            return self.extract(input, out);
+        }
+        self.check(input.reference.geometry(), input.distorted.geometry())?;
+        let nd = match (input.reference.luma(), input.distorted.luma()) {
+            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute_prepared(r, d, &sk),
+            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute_prepared(r, d, &sk),
             _ => {
                 return Err(Error::extraction(
                     "vif",
@@ -395,6 +538,66 @@ pub type StatisticFn<T> = fn(&PlanePair<'_, T>, usize, u32, f64, &mut Scratch) -
 /// `width/2`×`height/2` low-passed, subsampled planes (rows `width/2` apart).
 pub type DecimateFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut [u16], &mut [u16], &mut Scratch);
 
+/// The reference's share of one scale's statistic, kept for several distorted inputs.
+///
+/// Per pixel the horizontally filtered Q32 mean `mu1` and σ₁², in an order the kernel level
+/// that wrote them chooses (rows `stride` values apart), plus the scale's denominator
+/// accumulators (`den_log`, `den_non_log`), which depend on σ₁² alone.
+#[derive(Debug, Clone)]
+pub struct RefStats {
+    /// Values per row (the width rounded up to 16).
+    pub stride: usize,
+    /// Filtered means, `stride` per row.
+    pub mu1: Vec<u32>,
+    /// σ₁² (`xx − mu1²`, wrapped as in C), `stride` per row.
+    pub sigma1: Vec<i32>,
+    /// The denominator accumulators; the numerator fields stay zero.
+    pub den: VifAccum,
+}
+
+impl RefStats {
+    /// Buffers for a `width`×`height` plane.
+    pub fn new(width: usize, height: usize) -> Self {
+        let stride = width.next_multiple_of(16);
+        RefStats {
+            stride,
+            mu1: vec![0; stride * height],
+            sigma1: vec![0; stride * height],
+            den: VifAccum::default(),
+        }
+    }
+}
+
+/// Reference half of the shared statistic: `(planes, scale, bpc, store, scratch)`; reads the
+/// reference plane of `planes` only and fills `store`.
+pub type StatRefFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut RefStats, &mut Scratch);
+
+/// Distorted half of the shared statistic: `(planes, scale, bpc, egl, store, scratch)` → the
+/// numerator accumulators (`num_log`, `num_non_log`; the others zero), given the reference's
+/// `store` written by the same level's [`StatRefFn`].
+pub type StatDisFn<T> = fn(&PlanePair<'_, T>, usize, u32, f64, &RefStats, &mut Scratch) -> VifAccum;
+
+/// One-plane decimation: `(planes, to_scale, bpc, dst, scratch)` decimates the distorted plane
+/// of `planes` only (see [`DecimateFn`]).
+pub type DecimateOneFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut [u16], &mut Scratch);
+
+/// Kernels of the shared-reference path (one reference, several distorted inputs).
+#[derive(Clone, Copy)]
+pub struct SharedKernels {
+    /// Reference half of the statistic of 8-bit planes.
+    pub stat_ref_u8: StatRefFn<u8>,
+    /// Reference half of the statistic of 16-bit planes.
+    pub stat_ref_u16: StatRefFn<u16>,
+    /// Distorted half of the statistic of 8-bit planes.
+    pub stat_dis_u8: StatDisFn<u8>,
+    /// Distorted half of the statistic of 16-bit planes.
+    pub stat_dis_u16: StatDisFn<u16>,
+    /// One-plane decimation of 8-bit planes.
+    pub decimate_one_u8: DecimateOneFn<u8>,
+    /// One-plane decimation of 16-bit planes.
+    pub decimate_one_u16: DecimateOneFn<u16>,
+}
+
 /// The kernels of one CPU level.
 #[derive(Clone, Copy)]
 pub struct Kernels {
@@ -407,6 +610,9 @@ pub struct Kernels {
     pub decimate_u8: DecimateFn<u8>,
     /// Decimation of 16-bit planes.
     pub decimate_u16: DecimateFn<u16>,
+    /// The shared-reference path, `None` where the level has none (the oracle: the engine
+    /// then runs [`Kernels::statistic_u8`] etc. per distorted input).
+    pub shared: Option<SharedKernels>,
 }
 
 impl std::fmt::Debug for Kernels {
@@ -426,6 +632,7 @@ impl Kernels {
             statistic_u16: oracle_statistic::<u16>,
             decimate_u8: oracle_decimate::<u8>,
             decimate_u16: oracle_decimate::<u16>,
+            shared: None,
         }
     }
 
@@ -437,6 +644,14 @@ impl Kernels {
             statistic_u16: fast_scalar::statistic::<u16>,
             decimate_u8: fast_scalar::decimate::<u8>,
             decimate_u16: fast_scalar::decimate::<u16>,
+            shared: Some(SharedKernels {
+                stat_ref_u8: fast_scalar::stat_ref::<u8>,
+                stat_ref_u16: fast_scalar::stat_ref::<u16>,
+                stat_dis_u8: fast_scalar::stat_dis::<u8>,
+                stat_dis_u16: fast_scalar::stat_dis::<u16>,
+                decimate_one_u8: fast_scalar::decimate_one::<u8>,
+                decimate_one_u16: fast_scalar::decimate_one::<u16>,
+            }),
         }
     }
 
@@ -454,6 +669,7 @@ impl Kernels {
                 statistic_u16: avx2::statistic_u16,
                 decimate_u8: avx2::decimate_u8,
                 decimate_u16: avx2::decimate_u16,
+                shared: Some(avx2::SHARED),
             }),
             #[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
             CpuLevel::Avx512 => Some(Kernels {
@@ -462,6 +678,9 @@ impl Kernels {
                 statistic_u16: avx512::statistic_u16,
                 decimate_u8: avx512::decimate_u8,
                 decimate_u16: avx512::decimate_u16,
+                // the shared path of this level runs the AVX2 kernels (every AVX-512 CPU
+                // has AVX2), which the parity tests check on AVX2 machines
+                shared: Some(avx2::SHARED),
             }),
             // levels this build has no kernels for (another architecture, an old compiler)
             #[allow(unreachable_patterns)]
@@ -540,6 +759,9 @@ fn oracle_decimate<T: Copy + Into<u32>>(
 trait Sample: Copy + Into<u32> {
     fn statistic(k: &Kernels) -> StatisticFn<Self>;
     fn decimate(k: &Kernels) -> DecimateFn<Self>;
+    fn stat_ref(k: &SharedKernels) -> StatRefFn<Self>;
+    fn stat_dis(k: &SharedKernels) -> StatDisFn<Self>;
+    fn decimate_one(k: &SharedKernels) -> DecimateOneFn<Self>;
 }
 
 impl Sample for u8 {
@@ -549,6 +771,15 @@ impl Sample for u8 {
     fn decimate(k: &Kernels) -> DecimateFn<u8> {
         k.decimate_u8
     }
+    fn stat_ref(k: &SharedKernels) -> StatRefFn<u8> {
+        k.stat_ref_u8
+    }
+    fn stat_dis(k: &SharedKernels) -> StatDisFn<u8> {
+        k.stat_dis_u8
+    }
+    fn decimate_one(k: &SharedKernels) -> DecimateOneFn<u8> {
+        k.decimate_one_u8
+    }
 }
 
 impl Sample for u16 {
@@ -557,5 +788,14 @@ impl Sample for u16 {
     }
     fn decimate(k: &Kernels) -> DecimateFn<u16> {
         k.decimate_u16
+    }
+    fn stat_ref(k: &SharedKernels) -> StatRefFn<u16> {
+        k.stat_ref_u16
+    }
+    fn stat_dis(k: &SharedKernels) -> StatDisFn<u16> {
+        k.stat_dis_u16
+    }
+    fn decimate_one(k: &SharedKernels) -> DecimateOneFn<u16> {
+        k.decimate_one_u16
     }
 }

@@ -216,6 +216,46 @@ pub(crate) fn pixel_term(
     }
 }
 
+/// The reference-only half of [`pixel_term`]: the denominator terms, which depend on σ₁² alone
+/// (used when one reference is scored against several distorted inputs).
+#[inline]
+pub(crate) fn den_term(acc: &mut VifAccum, table: &[u16], sigma1_sq: i32) {
+    if sigma1_sq >= SIGMA_NSQ {
+        acc.den_log +=
+            (log2_32(table, SIGMA_NSQ.wrapping_add(sigma1_sq) as u32) - 2048 * 17) as i64;
+    } else {
+        acc.den_non_log += 1;
+    }
+}
+
+/// The distorted half of [`pixel_term`]: the numerator terms from σ₁², σ₂² (clamped at 0)
+/// and σ₁₂, in the same arithmetic.
+#[inline]
+pub(crate) fn num_term(
+    acc: &mut VifAccum,
+    table: &[u16],
+    egl: f64,
+    sigma1_sq: i32,
+    sigma2_sq: i32,
+    sigma12: i32,
+) {
+    if sigma1_sq >= SIGMA_NSQ {
+        if sigma12 > 0 && sigma2_sq > 0 {
+            let eps = 65536.0 * 1.0e-10;
+            let g = sigma12 as f64 / (sigma1_sq as f64 + eps);
+            let sv_sq = (sigma2_sq as f64 - g * sigma12 as f64) as i32;
+            let sv_sq = sv_sq.max(0);
+            let g = if g < egl { g } else { egl };
+            let numer1 = (sv_sq as u32).wrapping_add(SIGMA_NSQ as u32);
+            let numer1_tmp = ((g * g * sigma1_sq as f64) as i64).wrapping_add(numer1 as i64);
+            acc.num_log +=
+                (log2_64(table, numer1_tmp as u64) - log2_64(table, numer1 as u64)) as i64;
+        }
+    } else {
+        acc.num_non_log += sigma2_sq as i64;
+    }
+}
+
 /// One scale's VIF statistic over `w`×`h` samples of `reference`/`distorted` (rows
 /// `ref_stride`/`dis_stride` apart). `scale` selects the filter and the shifts (scale 0 depends
 /// on `bpc`); `egl` is the
