@@ -52,7 +52,20 @@ fn scene(x: f64, y: f64) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let out = std::path::PathBuf::from(args.get(1).expect("usage: gen_clip OUT_DIR [options]"));
+    const USAGE: &str = "usage: gen_clip OUT_DIR [--width W] [--height H] [--frames N] \
+                         [--bitdepth 8|10|12] [--distorted K]";
+    let out = match args.get(1) {
+        Some(a) if !a.starts_with('-') => std::path::PathBuf::from(a),
+        _ => {
+            // `--help` (or any option first) prints the usage instead of becoming a directory.
+            eprintln!("{USAGE}");
+            std::process::exit(if args.get(1).is_some_and(|a| a == "--help" || a == "-h") {
+                0
+            } else {
+                2
+            });
+        }
+    };
     let w = arg(&args, "--width", 1920);
     let h = arg(&args, "--height", 1080);
     let frames = arg(&args, "--frames", 48);
