@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use common::{corpus_pairs, pair_paths};
-use levels::{assert_identical, load_clip, run_frames, simd_levels};
+use levels::{assert_identical, distinct_kernels, load_clip, run_frames, simd_levels};
 use rvmaf::cpu::CpuLevel;
 use rvmaf::features::cambi::kernels::{CambiKernels, Scratch, C_VALUES_SLACK};
 use rvmaf::features::cambi::scalar::{self, CValueParams, To10Bit};
@@ -18,22 +18,9 @@ use rvmaf::features::cambi::{self, CambiSettings};
 use rvmaf::features::{self};
 use rvmaf::{FeatureDict, Geometry, PixelFormat};
 
-/// The distinct SIMD kernel sets of this CPU: a level without twins of its own (AVX-512 here)
-/// resolves to the best one below it, which is then tested once.
+/// The distinct SIMD kernel sets of this CPU.
 fn kernels() -> Vec<CambiKernels> {
-    let mut out: Vec<CambiKernels> = Vec::new();
-    for l in simd_levels() {
-        let k = CambiKernels::new(l);
-        assert!(
-            k.level() > CpuLevel::Scalar && k.level() <= l,
-            "{l:?} -> {:?}",
-            k.level()
-        );
-        if !out.iter().any(|o| o.level() == k.level()) {
-            out.push(k);
-        }
-    }
-    out
+    distinct_kernels(CambiKernels::new, CambiKernels::level)
 }
 
 /// A `stride`×`h` plane of samples drawn by `f` (the columns past `w` too: the kernels must

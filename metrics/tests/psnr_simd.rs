@@ -10,22 +10,14 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use common::{corpus_pairs, pair_paths, run_extractor};
-use levels::{assert_identical, simd_levels};
+use levels::{assert_identical, distinct_kernels, simd_levels};
 use rvmaf::cpu::{set_cpu_level, CpuLevel};
 use rvmaf::features::psnr::{scalar, SseKernel};
 use rvmaf::frame::Plane;
 
-/// The distinct SIMD kernels of this CPU (a level without its own twin resolves below it).
+/// The distinct SIMD kernels of this CPU.
 fn kernels() -> Vec<SseKernel> {
-    let mut out: Vec<SseKernel> = Vec::new();
-    for l in simd_levels() {
-        let k = SseKernel::new(l);
-        assert!(k.level() > CpuLevel::Scalar && k.level() <= l);
-        if !out.iter().any(|o| o.level() == k.level()) {
-            out.push(k);
-        }
-    }
-    out
+    distinct_kernels(SseKernel::new, SseKernel::level)
 }
 
 /// Two `stride`×`h` planes: random samples, or only 0 / max (`extremes`), with junk past `w`.

@@ -17,6 +17,21 @@ pub fn simd_levels() -> Vec<CpuLevel> {
         .collect()
 }
 
+/// The distinct SIMD kernel sets of this CPU, made by `new` per level: a level without twins of
+/// its own (AVX-512 for some kernels) resolves to the best one below it, tested once.
+pub fn distinct_kernels<K>(new: impl Fn(CpuLevel) -> K, level: impl Fn(&K) -> CpuLevel) -> Vec<K> {
+    let mut out: Vec<K> = Vec::new();
+    for l in simd_levels() {
+        let k = new(l);
+        let got = level(&k);
+        assert!(got > CpuLevel::Scalar && got <= l, "{l:?} -> {got:?}");
+        if !out.iter().any(|o| level(o) == got) {
+            out.push(k);
+        }
+    }
+    out
+}
+
 /// Runs `ext` over `frames` (reference, distorted) in order, with the previous references,
 /// and flushes.
 pub fn run_frames(ext: &mut dyn Extractor, frames: &[(Picture, Picture)]) -> Collector {

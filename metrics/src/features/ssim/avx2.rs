@@ -9,7 +9,7 @@
 
 use std::arch::x86_64::*;
 
-use super::iqa::{GAUSSIAN_LEN, GAUSSIAN_WINDOW};
+use super::iqa::{window_sum, GAUSSIAN_LEN, GAUSSIAN_WINDOW};
 
 /// Proof that the running CPU supports AVX2; the only way to reach the kernel below.
 #[derive(Debug, Clone, Copy)]
@@ -37,16 +37,6 @@ impl Avx2 {
         // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
         unsafe { convolve_valid(img, w, h, cache, dst) }
     }
-}
-
-/// `Σ f64(src[i + t·step] × k[t])` over the window, as the scalar tail computes it.
-#[inline]
-fn tap_sum(src: &[f32], i: usize, step: usize) -> f32 {
-    let mut sum = 0.0f64;
-    for (t, &k) in GAUSSIAN_WINDOW.iter().enumerate() {
-        sum += f64::from(src[i + t * step] * k);
-    }
-    sum as f32
 }
 
 /// Filters `LANES` outputs (a multiple of 4): `src[i + t·step ..][..LANES]` for the 11 taps,
@@ -94,7 +84,7 @@ fn convolve_valid(img: &[f32], w: usize, h: usize, cache: &mut [f32], dst: &mut 
             unsafe { filter_group::<16>(row, x, 1, &taps, crow, x) };
         }
         for (x, c) in crow.iter_mut().enumerate().skip(full) {
-            *c = tap_sum(row, x, 1);
+            *c = window_sum(row, x, 1);
         }
     }
     for y in 0..dh {
@@ -105,7 +95,7 @@ fn convolve_valid(img: &[f32], w: usize, h: usize, cache: &mut [f32], dst: &mut 
             unsafe { filter_group::<16>(cache, y * dw + x, dw, &taps, drow, x) };
         }
         for (x, d) in drow.iter_mut().enumerate().skip(full) {
-            *d = tap_sum(cache, y * dw + x, dw);
+            *d = window_sum(cache, y * dw + x, dw);
         }
     }
 }

@@ -177,6 +177,17 @@ pub(crate) fn box_kernel(scale: usize, taps: &mut Vec<f32>) {
     taps.resize(scale * scale, t);
 }
 
+/// One output of a Gaussian pass: `Σ f64(src[i + t·step] × k[t])` over the 11 taps in order,
+/// rounded once to `f32` (`step` 1: horizontal, the row stride: vertical).
+#[inline]
+pub(crate) fn window_sum(src: &[f32], i: usize, step: usize) -> f32 {
+    let mut sum = 0.0f64;
+    for (t, &k) in GAUSSIAN_WINDOW.iter().enumerate() {
+        sum += f64::from(src[i + t * step] * k);
+    }
+    sum as f32
+}
+
 /// `_iqa_convolve` with the separable Gaussian window, valid region only: `img` (`w × h`) →
 /// `dst` (`(w - 10) × (h - 10)`, stride `w - 10`). Horizontal pass over every row into
 /// `cache`, then vertical pass; each pass sums `f32` products in `f64` and stores `f32`.
@@ -184,26 +195,17 @@ pub(crate) fn box_kernel(scale: usize, taps: &mut Vec<f32>) {
 pub(crate) fn convolve_valid(img: &[f32], w: usize, h: usize, cache: &mut [f32], dst: &mut [f32]) {
     let dw = w + 1 - GAUSSIAN_LEN;
     let dh = h + 1 - GAUSSIAN_LEN;
-    let k = &GAUSSIAN_WINDOW;
     for (row, crow) in img[..w * h]
         .chunks_exact(w)
         .zip(cache[..dw * h].chunks_exact_mut(dw))
     {
         for (x, c) in crow.iter_mut().enumerate() {
-            let mut sum = 0.0f64;
-            for (&p, &t) in row[x..x + GAUSSIAN_LEN].iter().zip(k) {
-                sum += f64::from(p * t);
-            }
-            *c = sum as f32;
+            *c = window_sum(row, x, 1);
         }
     }
     for (y, drow) in dst[..dw * dh].chunks_exact_mut(dw).enumerate() {
         for (x, d) in drow.iter_mut().enumerate() {
-            let mut sum = 0.0f64;
-            for (v, &t) in k.iter().enumerate() {
-                sum += f64::from(cache[(y + v) * dw + x] * t);
-            }
-            *d = sum as f32;
+            *d = window_sum(cache, y * dw + x, dw);
         }
     }
 }
