@@ -8,6 +8,8 @@
 //! only divides for 10, 12 and 16 bits and reads 9, 11, 13, 14 and 15-bit planes as bytes; here
 //! every depth is divided by `2^(bpc-8)`, which equals libvmaf wherever libvmaf is meaningful.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub(crate) mod scalar;
 
 use std::sync::Arc;
@@ -230,7 +232,7 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         dis_f: vec![0.0; w * h],
         ref_scaled: vec![0.0; scaled],
         dis_scaled: vec![0.0; scaled],
-        bufs: VifBuffers::new(sw, sh, max_taps),
+        kernels: Kernels::new(sw, sh, max_taps),
         scaled_size: (sw, sh),
     }))
 }
@@ -250,8 +252,29 @@ struct FloatVif {
     dis_f: Vec<f32>,
     ref_scaled: Vec<f32>,
     dis_scaled: Vec<f32>,
-    bufs: VifBuffers,
+    kernels: Kernels,
     scaled_size: (usize, usize),
+}
+
+/// The `compute_vif` of the CPU level and its buffers.
+enum Kernels {
+    /// The scalar reference.
+    Scalar(Box<VifBuffers>),
+    /// The AVX2 twin (also at the AVX-512 level).
+    #[cfg(target_arch = "x86_64")]
+    Avx2(avx2::Avx2, Box<avx2::Planes>),
+}
+
+impl Kernels {
+    fn new(w: usize, h: usize, max_taps: usize) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
+            if let Some(k) = avx2::Avx2::new() {
+                return Kernels::Avx2(k, Box::new(avx2::Planes::new(w, h, max_taps)));
+            }
+        }
+        Kernels::Scalar(Box::new(VifBuffers::new(w, h, max_taps)))
+    }
 }
 
 /// `picture_copy` of the luma plane: `sample / 2^(bpc-8) - 128` in `f32`, rows `w` apart.
@@ -307,18 +330,17 @@ impl Extractor for FloatVif {
             self.scaler.apply(&self.dis_f, w, &mut self.dis_scaled, sw);
             (&self.ref_scaled, &self.dis_scaled)
         };
-        let v = scalar::compute_vif(
-            r,
-            d,
-            sw,
-            sw,
-            sh,
+        let (filters, egl, skip, nsq) = (
             &self.filters,
             self.enhn_gain_limit,
             self.skip_scale0,
             self.sigma_nsq,
-            &mut self.bufs,
         );
+        let v = match &mut self.kernels {
+            Kernels::Scalar(b) => scalar::compute_vif(r, d, sw, sw, sh, filters, egl, skip, nsq, b),
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx2(k, p) => k.compute_vif(r, d, sw, sw, sh, filters, egl, skip, nsq, p),
+        };
 
         let sc = &v.scales;
         let n = &self.names;

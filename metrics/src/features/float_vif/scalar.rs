@@ -13,7 +13,7 @@ use std::f64::consts::PI;
 // log2 approximation (VIF_OPT_FAST_LOG2: `log2f` is `log2f_approx` inside vif_tools.c)
 
 /// Polynomial of `log2f_approx` (C `float` array initialised from double literals).
-const LOG2_POLY: [f32; 9] = [
+pub(super) const LOG2_POLY: [f32; 9] = [
     -0.012671635276421_f64 as f32,
     0.064841182402670_f64 as f32,
     -0.157048836463065_f64 as f32,
@@ -141,7 +141,7 @@ pub(crate) fn speed_antialias_filter(scale: u32, kernelscale: f32) -> Vec<f32> {
 
 /// Reflect-101 index used by the filters: `-i` below 0, `2n - i - 2` from `n` on.
 #[inline]
-fn reflect(i: isize, n: usize) -> usize {
+pub(super) fn reflect(i: isize, n: usize) -> usize {
     let n = n as isize;
     (if i < 0 {
         -i
@@ -351,6 +351,14 @@ pub(crate) struct Moments<'a> {
     pub stride: usize,
 }
 
+/// `eps` of `vif_statistic_s`.
+pub(super) const STAT_EPS: f32 = 1.0e-10;
+
+/// `sigma_max_inv` of `vif_statistic_s`: `powf(sigma_nsq, 2) / 255²` (float, double, float).
+pub(super) fn sigma_max_inv(sigma_nsq: f64) -> f32 {
+    ((sigma_nsq as f32).powf(2.0) as f64 / (255.0 * 255.0)) as f32
+}
+
 /// `vif_statistic_s`: numerator and denominator of one scale, summed per row then over rows in
 /// `f32`.
 pub(crate) fn statistic(
@@ -360,8 +368,8 @@ pub(crate) fn statistic(
     enhn_gain_limit: f64,
     sigma_nsq: f64,
 ) -> (f32, f32) {
-    let sigma_max_inv = ((sigma_nsq as f32).powf(2.0) as f64 / (255.0 * 255.0)) as f32;
-    let eps = 1.0e-10f32;
+    let sigma_max_inv = sigma_max_inv(sigma_nsq);
+    let eps = STAT_EPS;
     let egl = enhn_gain_limit as f32;
     let mut accum_num = 0.0f32;
     let mut accum_den = 0.0f32;
@@ -725,6 +733,22 @@ pub(crate) struct VifScores {
     pub score: f64,
 }
 
+impl VifScores {
+    /// Sums the scales from `first` on into `num` and `den` and sets `score` (`compute_vif`'s
+    /// tail).
+    pub(super) fn finish(&mut self, first: usize) {
+        for scale in first..4 {
+            self.num += self.scales[2 * scale];
+            self.den += self.scales[2 * scale + 1];
+        }
+        self.score = if self.den == 0.0 {
+            1.0
+        } else {
+            self.num / self.den
+        };
+    }
+}
+
 /// `compute_vif`: the four-scale VIF of a `w`×`h` float pair (rows `stride` apart) with the
 /// per-scale `filters`; scale `s > 0` low-passes scale `s-1` with `filters[s]` and decimates.
 #[allow(clippy::too_many_arguments)]
@@ -783,15 +807,7 @@ pub(crate) fn compute_vif(
         out.scales[2 * scale] = num as f64;
         out.scales[2 * scale + 1] = den as f64;
     }
-    for scale in first..4 {
-        out.num += out.scales[2 * scale];
-        out.den += out.scales[2 * scale + 1];
-    }
-    out.score = if out.den == 0.0 {
-        1.0
-    } else {
-        out.num / out.den
-    };
+    out.finish(first);
     out
 }
 

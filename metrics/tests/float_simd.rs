@@ -1,0 +1,51 @@
+//! Float extractors with SIMD twins (`float_vif`): the whole extractor at every CPU level this
+//! machine runs against the scalar level on the corpus clips, bit for bit (the kernels' own
+//! parity tests, every width, tail and statistic branch, are unit tests beside them).
+
+mod common;
+mod levels;
+
+use common::{corpus_pairs, pair_paths, run_extractor};
+use levels::{assert_identical, simd_levels};
+use rvmaf::cpu::{set_cpu_level, CpuLevel};
+
+#[test]
+fn extractors_every_level_equal_scalar_on_corpus() {
+    let mut compared = 0;
+    for (pair, distortions) in corpus_pairs() {
+        let Some(dis) = distortions.first() else {
+            continue;
+        };
+        let (r, d) = pair_paths(&pair, dis);
+        for (name, opts) in [
+            ("float_vif", "debug=true"),
+            ("float_vif", "vif_kernelscale=0.5:vif_enhn_gain_limit=1.0"),
+            ("float_vif", "vif_skip_scale0=true:vif_sigma_nsq=0.5"),
+            ("float_vif", "vif_prescale=0.5:vif_prescale_method=bicubic"),
+        ] {
+            set_cpu_level(CpuLevel::Scalar);
+            let Ok(want) = run_extractor(name, opts, &r, &d) else {
+                // sizes the extractor refuses are refused at every level
+                for level in simd_levels() {
+                    set_cpu_level(level);
+                    assert!(run_extractor(name, opts, &r, &d).is_err(), "{pair} {name}");
+                }
+                continue;
+            };
+            for level in simd_levels() {
+                set_cpu_level(level);
+                let got = run_extractor(name, opts, &r, &d).expect("simd run");
+                assert_identical(
+                    &want,
+                    &got,
+                    &format!("{pair}/{dis} {name} {opts} {level:?}"),
+                );
+                compared += 1;
+            }
+        }
+    }
+    set_cpu_level(CpuLevel::Avx512);
+    if !simd_levels().is_empty() {
+        assert!(compared > 0, "nothing compared");
+    }
+}
