@@ -1,6 +1,6 @@
-//! Float extractors with SIMD twins (`float_vif`): the whole extractor at every CPU level this
-//! machine runs against the scalar level on the corpus clips, bit for bit (the kernels' own
-//! parity tests, every width, tail and statistic branch, are unit tests beside them).
+//! Float extractors with SIMD twins (`float_vif`, `float_motion`): the whole extractor at
+//! every CPU level this machine runs against the scalar level on the corpus clips, bit for bit
+//! (the kernels' own parity tests, every width, tail and branch, are unit tests beside them).
 
 mod common;
 mod levels;
@@ -22,6 +22,9 @@ fn extractors_every_level_equal_scalar_on_corpus() {
             ("float_vif", "vif_kernelscale=0.5:vif_enhn_gain_limit=1.0"),
             ("float_vif", "vif_skip_scale0=true:vif_sigma_nsq=0.5"),
             ("float_vif", "vif_prescale=0.5:vif_prescale_method=bicubic"),
+            ("float_motion", "debug=true"),
+            ("float_motion", "motion_filter_size=3:motion_add_uv=true"),
+            ("float_motion", "motion_add_scale1=true:motion_filter_size=1"),
         ] {
             set_cpu_level(CpuLevel::Scalar);
             let Ok(want) = run_extractor(name, opts, &r, &d) else {

@@ -23,6 +23,8 @@ use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameSc
 use crate::frame::{Geometry, PictureView, PixelFormat, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub mod scalar;
 
 const NAME: &str = "float_motion";
@@ -185,6 +187,9 @@ struct FloatMotion {
     max_val: f64,
     filter: &'static [f32],
     planes: Vec<PlaneBufs>,
+    /// The AVX2 blur, where the CPU level allows it.
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<avx2::Avx2>,
     /// Index of the last frame extracted, if any.
     last_index: Option<usize>,
     /// Raw motion of the last frame pair (libvmaf's `s->score`).
@@ -258,6 +263,12 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         max_val: options.double("motion_max_val"),
         filter,
         planes,
+        #[cfg(target_arch = "x86_64")]
+        avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
+            avx2::Avx2::new()
+        } else {
+            None
+        },
         last_index: None,
         score: 0.0,
         names: [names[0].clone(), names[1].clone(), names[2].clone()],
@@ -273,7 +284,13 @@ impl FloatMotion {
                 PlaneRef::U8(pl) => scalar::picture_copy(&pl, bpc, -128, &mut b.src),
                 PlaneRef::U16(pl) => scalar::picture_copy(&pl, bpc, -128, &mut b.src),
             }
-            scalar::convolve(self.filter, &b.src, &mut b.blur[slot], &mut b.tmp, b.w, b.h);
+            let blur = &mut b.blur[slot];
+            #[cfg(target_arch = "x86_64")]
+            if let Some(k) = self.avx2 {
+                k.convolve(self.filter, &b.src, blur, &mut b.tmp, b.w, b.h);
+                continue;
+            }
+            scalar::convolve(self.filter, &b.src, blur, &mut b.tmp, b.w, b.h);
         }
         Ok(())
     }

@@ -47,7 +47,7 @@ pub fn picture_copy<T: Pixel>(src: &Plane<'_, T>, bpc: u32, offset: i32, dst: &m
 
 /// Reflect-101 index (`convolution_edge_s`): `-i` below 0, `2(size-1) - i` at or past `size`.
 #[inline]
-fn mirror(i: isize, size: usize) -> usize {
+pub(super) fn mirror(i: isize, size: usize) -> usize {
     let n = size as isize;
     if i < 0 {
         (-i) as usize
@@ -60,7 +60,7 @@ fn mirror(i: isize, size: usize) -> usize {
 
 /// One filtered sample: `acc = 0; acc += f[k]·x[k]` in `f32`, taps at `idx(k)`.
 #[inline]
-fn taps(filter: &[f32], get: impl Fn(usize) -> f32) -> f32 {
+pub(super) fn taps(filter: &[f32], get: impl Fn(usize) -> f32) -> f32 {
     let mut acc = 0.0f32;
     for (k, f) in filter.iter().enumerate() {
         acc += f * get(k);
