@@ -19,6 +19,8 @@ use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameSc
 use crate::frame::{Geometry, PictureView, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub mod csf;
 pub mod rcp;
 pub mod scalar;
@@ -209,6 +211,14 @@ struct AdmResult {
     scales: [f64; 8],
 }
 
+/// Which bands a contrast-masking pass reads: the restored part masked by the CSF-weighted
+/// additive part, or the additive part masked by the restored part (adm.c swaps the buffers).
+#[derive(Clone, Copy)]
+enum CmInput {
+    Restored,
+    Additive,
+}
+
 /// Scratch of one instance: converted planes and every band buffer (pitch `stride`).
 struct Buffers {
     stride: usize,
@@ -227,6 +237,11 @@ struct Buffers {
     ind_x: Vec<[usize; 4]>,
     tmplo: Vec<f32>,
     tmphi: Vec<f32>,
+    /// The AVX2 contrast masking, where the CPU level allows it, and its scratch.
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<avx2::Avx2>,
+    #[cfg(target_arch = "x86_64")]
+    cm_terms: Vec<f32>,
 }
 
 impl Buffers {
@@ -249,7 +264,29 @@ impl Buffers {
             ind_x: vec![[0; 4]; bw],
             tmplo: vec![0.0; w],
             tmphi: vec![0.0; w],
+            #[cfg(target_arch = "x86_64")]
+            avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
+                avx2::Avx2::new()
+            } else {
+                None
+            },
+            #[cfg(target_arch = "x86_64")]
+            cm_terms: Vec::new(),
         }
+    }
+
+    /// `adm_cm_s` of `src` masked by `csf_f`/`csf_a` (the buffers named by `which`) at the
+    /// CPU level's kernel.
+    fn cm(&mut self, which: CmInput, rfactor: &[f32; 3], p: &CmParams) -> f32 {
+        let (src, csf_f, csf_a) = match which {
+            CmInput::Restored => (&self.r, &self.csf_f, &self.csf_a),
+            CmInput::Additive => (&self.a, &self.csf_a, &self.csf_f),
+        };
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = self.avx2 {
+            return k.cm(src, csf_f, csf_a, rfactor, p, &mut self.cm_terms);
+        }
+        scalar::cm(src, csf_f, csf_a, rfactor, p)
     }
 
     /// `compute_adm` (adm.c) on the converted planes of a `w`×`h` picture.
@@ -347,7 +384,7 @@ impl Buffers {
                     stride,
                     BORDER_FACTOR,
                 );
-                let num_scale = scalar::cm(&self.r, &self.csf_f, &self.csf_a, rf, &cm);
+                let num_scale = self.cm(CmInput::Restored, rf, &cm);
                 // ...and of the additive part by the CSF-weighted restored part (buffers swap
                 // roles as in adm.c), without the noise floor.
                 scalar::csf(
@@ -364,7 +401,7 @@ impl Buffers {
                     noise_weight: 0.0,
                     ..cm
                 };
-                let aim_num_scale = scalar::cm(&self.a, &self.csf_a, &self.csf_f, rf, &aim_cm);
+                let aim_num_scale = self.cm(CmInput::Additive, rf, &aim_cm);
                 (num_scale, den_scale, aim_num_scale)
             };
 

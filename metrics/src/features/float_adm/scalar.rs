@@ -28,7 +28,7 @@ pub const DB2_HI: [f32; 4] = [
 /// `FLOAT_ONE_BY_30` (a `double` literal in C).
 const ONE_BY_30: f64 = 0.0333333351;
 /// `FLOAT_ONE_BY_15` (a `double` literal in C).
-const ONE_BY_15: f64 = 0.0666666701;
+pub(super) const ONE_BY_15: f64 = 0.0666666701;
 
 /// One set of DWT sub-bands, each `stride`-pitched (only the `h, v, d` bands for the
 /// decoupled / CSF sets).
@@ -357,7 +357,65 @@ pub struct CmParams {
 /// `adm_cm_s`: p-norm of the CSF-weighted `src` bands after subtracting the masking threshold
 /// computed from `csf_a` (centre) and `csf_f` (neighbours), over the scoring region.
 pub fn cm(src: &Bands, csf_f: &Bands, csf_a: &Bands, rfactor: &[f32; 3], p: &CmParams) -> f32 {
-    let (w, h, stride) = (p.w, p.h, p.stride);
+    cm_rows(
+        src,
+        csf_f,
+        csf_a,
+        rfactor,
+        p,
+        |i, rows, cols, inner: &mut [f32; 3]| {
+            for j in cols {
+                let terms = cm_terms(src, csf_f, csf_a, rfactor, p, i, rows, j);
+                for t in 0..3 {
+                    inner[t] += terms[t];
+                }
+            }
+        },
+    )
+}
+
+/// The three per-band p-norm terms of `adm_cm_s` at (i, j) (`rows`: the masking window's rows
+/// around `i`).
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cm_terms(
+    src: &Bands,
+    csf_f: &Bands,
+    csf_a: &Bands,
+    rfactor: &[f32; 3],
+    p: &CmParams,
+    i: usize,
+    rows: [usize; 3],
+    j: usize,
+) -> [f32; 3] {
+    let o = i * p.stride + j;
+    let thr = if p.bypass {
+        0.0
+    } else {
+        cm_threshold(csf_a.hvd(), csf_f.hvd(), p.stride, rows, window(j, p.w))
+    };
+    let bands = src.hvd();
+    std::array::from_fn(|t| {
+        let x = (bands[t][o] * rfactor[t]).abs() - thr;
+        let x = if x < 0.0 { 0.0 } else { x };
+        pnorm_term(x, p.p_norm)
+    })
+}
+
+/// The row and column walk of `adm_cm_s` and its pooling: for every row `i` of the scoring
+/// region (edge rows with their mirrored masking window), the per-band row sums start at 0,
+/// take the left edge column's terms, then `interior(i, rows, cols, sums)` adds the interior
+/// columns' terms in column order, then the right edge column's; the row sums add up per band
+/// and the p-th roots plus the noise floor give the result.
+pub(super) fn cm_rows(
+    src: &Bands,
+    csf_f: &Bands,
+    csf_a: &Bands,
+    rfactor: &[f32; 3],
+    p: &CmParams,
+    mut interior: impl FnMut(usize, [usize; 3], std::ops::Range<usize>, &mut [f32; 3]),
+) -> f32 {
+    let (w, h) = (p.w, p.h);
     let (left, top, right, bottom) = score_region(w, h, p.border_factor);
     let (wi, hi) = (w as i32, h as i32);
     let start_col = left.max(1) as usize;
@@ -367,34 +425,22 @@ pub fn cm(src: &Bands, csf_f: &Bands, csf_a: &Bands, rfactor: &[f32; 3], p: &CmP
     // Columns in libvmaf's order: the left edge, the interior, the right edge.
     let first_col = left <= 0;
     let last_col = right > wi - 1;
-    let csf = csf_a.hvd();
-    let flt = csf_f.hvd();
-    let bands = src.hvd();
     let mut acc = [0.0f32; 3];
-    let row = |i: usize, acc: &mut [f32; 3]| {
+    let mut row = |i: usize, acc: &mut [f32; 3]| {
         let rows = window(i, h);
         let mut inner = [0.0f32; 3];
-        let mut col = |j: usize| {
-            let o = i * stride + j;
-            let thr = if p.bypass {
-                0.0
-            } else {
-                cm_threshold(csf, flt, stride, rows, window(j, w))
-            };
+        let edge = |j: usize, inner: &mut [f32; 3]| {
+            let terms = cm_terms(src, csf_f, csf_a, rfactor, p, i, rows, j);
             for t in 0..3 {
-                let x = (bands[t][o] * rfactor[t]).abs() - thr;
-                let x = if x < 0.0 { 0.0 } else { x };
-                inner[t] += pnorm_term(x, p.p_norm);
+                inner[t] += terms[t];
             }
         };
         if first_col {
-            col(0);
+            edge(0, &mut inner);
         }
-        for j in start_col..end_col {
-            col(j);
-        }
+        interior(i, rows, start_col..end_col.max(start_col), &mut inner);
         if last_col {
-            col(w - 1);
+            edge(w - 1, &mut inner);
         }
         for t in 0..3 {
             acc[t] += inner[t];
