@@ -1,5 +1,11 @@
-//! AVX2 twin of float ADM's contrast masking ([`super::scalar::cm`], libvmaf's `adm_cm_s`),
-//! bit-exact with it.
+//! AVX2 twins of float ADM's decoupling and contrast masking ([`super::scalar::decouple`],
+//! [`super::scalar::cm`]: libvmaf's `adm_decouple_s`, `adm_cm_s`), bit-exact with them.
+//!
+//! Decoupling is a per-sample map: 8 samples at a time run the scalar steps lane-wise, the
+//! division as `n · rcp_s(d)` with the modelled Intel `RCPSS` estimate (a gather from the
+//! same 2048-entry table, the same special cases), the gain limit's comparisons in `f64`
+//! and the two clamps as blends in the scalar order; the columns past the last vector take
+//! the scalar expression.
 //!
 //! The interior columns of each row run 8 at a time: every lane builds the masking threshold
 //! with the scalar code's operations in its order (per band, the eight neighbours of the
@@ -11,7 +17,11 @@
 
 use std::arch::x86_64::*;
 
-use super::scalar::{cm_rows, cm_terms, Bands, CmParams, ONE_BY_15};
+use super::rcp::TABLE32;
+use super::scalar::{
+    cm_rows, cm_terms, cos_1deg_sq, decouple_at, filter_region, Bands, CmParams, DECOUPLE_EPS,
+    ONE_BY_15,
+};
 
 /// Proof that the running CPU supports AVX2; the only way to reach the kernel below.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +35,24 @@ impl Avx2 {
         } else {
             None
         }
+    }
+
+    /// [`super::scalar::decouple`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn decouple(
+        self,
+        rf: &Bands,
+        ds: &Bands,
+        r: &mut Bands,
+        a: &mut Bands,
+        w: usize,
+        h: usize,
+        stride: usize,
+        border_factor: f64,
+        gain_limit: f64,
+    ) {
+        // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
+        unsafe { decouple(rf, ds, r, a, w, h, stride, border_factor, gain_limit) }
     }
 
     /// [`super::scalar::cm`]; `terms` is scratch (grown as needed).
@@ -65,6 +93,181 @@ fn store(s: &mut [f32], i: usize, v: __m256) {
 #[target_feature(enable = "avx2")]
 fn abs(v: __m256) -> __m256 {
     _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff)))
+}
+
+/// Lanes where the `f64` comparison holds, packed from the masks of pixels 0-3 (`lo`) and
+/// 4-7 (`hi`) to one 32-bit lane mask.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn pack_mask(lo: __m256d, hi: __m256d) -> __m256 {
+    // the low halves of the 64-bit masks: (lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3) as 64-bit pairs,
+    // then the pairs reordered 0 2 1 3
+    let packed = _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_castpd_ps(lo), _mm256_castpd_ps(hi));
+    _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+        packed,
+    )))
+}
+
+/// The `f64` widening of the low (`HI == false`) or high four lanes.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn widen<const HI: bool>(v: __m256) -> __m256d {
+    if HI {
+        _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v))
+    } else {
+        _mm256_cvtps_pd(_mm256_castps256_ps128(v))
+    }
+}
+
+/// Intel's `RCPSS` estimate per lane (see [`super::rcp::rcp_estimate`]).
+#[inline]
+#[target_feature(enable = "avx2")]
+fn rcp_estimate(x: __m256) -> __m256 {
+    let bits = _mm256_castps_si256(x);
+    let sign = _mm256_and_si256(bits, _mm256_set1_epi32(i32::MIN));
+    let exp = _mm256_and_si256(_mm256_srli_epi32::<23>(bits), _mm256_set1_epi32(0xff));
+    let frac = _mm256_and_si256(bits, _mm256_set1_epi32(0x7f_ffff));
+    let idx = _mm256_srli_epi32::<12>(frac);
+    // SAFETY: `idx` is 11 bits wide, every lane reads inside the 2048-entry table.
+    let k = unsafe { _mm256_i32gather_epi32::<4>(TABLE32.as_ptr() as *const i32, idx) };
+    let rexp = _mm256_sub_epi32(_mm256_set1_epi32(253), exp);
+    let mut v = _mm256_or_si256(
+        _mm256_or_si256(sign, _mm256_slli_epi32::<23>(rexp)),
+        _mm256_slli_epi32::<11>(k),
+    );
+    let is = |m: __m256i, a: __m256i, b: __m256i| {
+        _mm256_castps_si256(_mm256_blendv_ps(
+            _mm256_castsi256_ps(a),
+            _mm256_castsi256_ps(b),
+            _mm256_castsi256_ps(m),
+        ))
+    };
+    // tiny results flush to a signed zero
+    v = is(_mm256_cmpgt_epi32(_mm256_set1_epi32(1), rexp), v, sign);
+    // infinities give a signed zero, NaNs turn quiet
+    let nan = _mm256_or_si256(bits, _mm256_set1_epi32(0x0040_0000));
+    let special = is(_mm256_cmpeq_epi32(frac, _mm256_setzero_si256()), nan, sign);
+    v = is(_mm256_cmpeq_epi32(exp, _mm256_set1_epi32(0xff)), v, special);
+    // zero and denormals give a signed infinity
+    v = is(
+        _mm256_cmpeq_epi32(exp, _mm256_setzero_si256()),
+        v,
+        _mm256_or_si256(sign, _mm256_set1_epi32(0x7f80_0000)),
+    );
+    _mm256_castsi256_ps(v)
+}
+
+/// `DIVS(n, d)`: `n · rcp_s(d)`, `rcp_s` one Newton-Raphson step on the estimate.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn divs(n: __m256, d: __m256) -> __m256 {
+    let xi = rcp_estimate(d);
+    let rcp = _mm256_add_ps(
+        xi,
+        _mm256_mul_ps(xi, _mm256_sub_ps(_mm256_set1_ps(1.0), _mm256_mul_ps(d, xi))),
+    );
+    _mm256_mul_ps(n, rcp)
+}
+
+/// C's `k < 0 ? 0 : (k > 1 ? 1 : k)` per lane (NaN passes).
+#[inline]
+#[target_feature(enable = "avx2")]
+fn clamp01(k: __m256) -> __m256 {
+    let zero = _mm256_setzero_ps();
+    let one = _mm256_set1_ps(1.0);
+    let k = _mm256_blendv_ps(k, one, _mm256_cmp_ps::<_CMP_GT_OQ>(k, one));
+    _mm256_blendv_ps(k, zero, _mm256_cmp_ps::<_CMP_LT_OQ>(k, zero))
+}
+
+/// The gain limit of `adm_decouple_s` where `flag` (see [`decouple_at`]): `rst · limit` and
+/// `t` compared in `f64`, positive then (with the updated value) negative `rst`.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn limit(rst: __m256, t: __m256, flag: __m256, gain_limit: __m256d) -> __m256 {
+    let zero = _mm256_setzero_ps();
+    let step = |rst: __m256, positive: bool| {
+        let (glo, ghi) = (
+            _mm256_mul_pd(widen::<false>(rst), gain_limit),
+            _mm256_mul_pd(widen::<true>(rst), gain_limit),
+        );
+        let (tlo, thi) = (widen::<false>(t), widen::<true>(t));
+        let take_g = if positive {
+            pack_mask(
+                _mm256_cmp_pd::<_CMP_LT_OQ>(glo, tlo),
+                _mm256_cmp_pd::<_CMP_LT_OQ>(ghi, thi),
+            )
+        } else {
+            pack_mask(
+                _mm256_cmp_pd::<_CMP_GT_OQ>(glo, tlo),
+                _mm256_cmp_pd::<_CMP_GT_OQ>(ghi, thi),
+            )
+        };
+        let g = _mm256_set_m128(_mm256_cvtpd_ps(ghi), _mm256_cvtpd_ps(glo));
+        let limited = _mm256_blendv_ps(t, g, take_g);
+        let sign = if positive {
+            _mm256_cmp_ps::<_CMP_GT_OQ>(rst, zero)
+        } else {
+            _mm256_cmp_ps::<_CMP_LT_OQ>(rst, zero)
+        };
+        _mm256_blendv_ps(rst, limited, _mm256_and_ps(flag, sign))
+    };
+    let rst = step(rst, true);
+    step(rst, false)
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn decouple(
+    rf: &Bands,
+    ds: &Bands,
+    r: &mut Bands,
+    a: &mut Bands,
+    w: usize,
+    h: usize,
+    stride: usize,
+    border_factor: f64,
+    gain_limit: f64,
+) {
+    let (left, top, right, bottom) = filter_region(w, h, border_factor);
+    let cos_sq = cos_1deg_sq();
+    let cos_v = _mm256_set1_ps(cos_sq);
+    let gl = _mm256_set1_pd(gain_limit);
+    let eps = _mm256_set1_ps(DECOUPLE_EPS);
+    let zero = _mm256_setzero_ps();
+    for i in top..bottom {
+        let mut j = left;
+        while j + 8 <= right {
+            let o = i * stride + j;
+            let (oh, ov, od) = (load(&rf.h, o), load(&rf.v, o), load(&rf.d, o));
+            let (th, tv, td) = (load(&ds.h, o), load(&ds.v, o), load(&ds.d, o));
+            let kh = clamp01(divs(th, _mm256_add_ps(oh, eps)));
+            let kv = clamp01(divs(tv, _mm256_add_ps(ov, eps)));
+            let kd = clamp01(divs(td, _mm256_add_ps(od, eps)));
+            let ot_dp = _mm256_add_ps(_mm256_mul_ps(oh, th), _mm256_mul_ps(ov, tv));
+            let o_mag_sq = _mm256_add_ps(_mm256_mul_ps(oh, oh), _mm256_mul_ps(ov, ov));
+            let t_mag_sq = _mm256_add_ps(_mm256_mul_ps(th, th), _mm256_mul_ps(tv, tv));
+            let flag = _mm256_and_ps(
+                _mm256_cmp_ps::<_CMP_GE_OQ>(ot_dp, zero),
+                _mm256_cmp_ps::<_CMP_GE_OQ>(
+                    _mm256_mul_ps(ot_dp, ot_dp),
+                    _mm256_mul_ps(_mm256_mul_ps(cos_v, o_mag_sq), t_mag_sq),
+                ),
+            );
+            let rst_h = limit(_mm256_mul_ps(kh, oh), th, flag, gl);
+            let rst_v = limit(_mm256_mul_ps(kv, ov), tv, flag, gl);
+            let rst_d = limit(_mm256_mul_ps(kd, od), td, flag, gl);
+            store(&mut r.h, o, rst_h);
+            store(&mut r.v, o, rst_v);
+            store(&mut r.d, o, rst_d);
+            store(&mut a.h, o, _mm256_sub_ps(th, rst_h));
+            store(&mut a.v, o, _mm256_sub_ps(tv, rst_v));
+            store(&mut a.d, o, _mm256_sub_ps(td, rst_d));
+            j += 8;
+        }
+        for j in j..right {
+            decouple_at(rf, ds, r, a, i * stride + j, cos_sq, gain_limit);
+        }
+    }
 }
 
 /// The terms of [`cm_terms`] for the interior columns `j..j + 8` of row `i`, into
@@ -181,17 +384,108 @@ mod tests {
 
     fn bands(n: usize, seed: &mut u64, scale: f32) -> Bands {
         let mut b = Bands::new(n, false);
-        for band in [&mut b.h, &mut b.v, &mut b.d] {
+        // exact zeros: where h and v both vanish (k % 7 == 0) d often does not, so the
+        // decoupling's angle test meets zero magnitudes next to a live diagonal band
+        for (band, zeros) in [(&mut b.h, 7), (&mut b.v, 7), (&mut b.d, 5)] {
             for (k, v) in band.iter_mut().enumerate() {
                 *seed ^= *seed << 13;
                 *seed ^= *seed >> 7;
                 *seed ^= *seed << 17;
                 let u = (*seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
-                // some exact zeros and flat runs next to the noise
-                *v = if k % 7 == 0 { 0.0 } else { u * scale };
+                *v = if k % zeros == 0 { 0.0 } else { u * scale };
             }
         }
         b
+    }
+
+    #[test]
+    fn rcp_estimate_matches_the_model_on_special_and_random_values() {
+        let Some(_) = Avx2::new() else { return };
+        let mut xs: Vec<f32> = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -2.0,
+            f32::from_bits(1),
+            -f32::from_bits(0x7f_ffff),
+            f32::MIN_POSITIVE,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+            f32::MAX,
+            f32::from_bits(0x7e80_0000),
+            f32::from_bits(0x7e7f_ffff),
+            f32::from_bits(0x7f00_0000),
+            1e-30,
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..20000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            xs.push(f32::from_bits((seed >> 32) as u32));
+        }
+        // every mantissa interval once
+        xs.extend((0..2048u32).map(|i| f32::from_bits(0x3f80_0000 | (i << 12) | 0x5a5)));
+        xs.resize(xs.len().next_multiple_of(8), 1.0);
+        for c in xs.chunks_exact(8) {
+            let mut got = [0.0f32; 8];
+            // SAFETY: AVX2 checked above.
+            unsafe { store(&mut got, 0, rcp_estimate(load(c, 0))) };
+            for (x, g) in c.iter().zip(got) {
+                let want = super::super::rcp::rcp_estimate(*x);
+                assert_eq!(
+                    want.to_bits(),
+                    g.to_bits(),
+                    "rcp({x:e} = {:#x})",
+                    x.to_bits()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn decouple_matches_scalar_every_size() {
+        let Some(k) = Avx2::new() else { return };
+        let mut seed = 0x0DDB_1A5E_5BAD_5EEDu64;
+        for w in 1..40 {
+            for h in [1, 2, 5, 11] {
+                let stride = w + 3;
+                let n = stride * h;
+                let rf = bands(n, &mut seed, 300.0);
+                let mut ds = bands(n, &mut seed, 300.0);
+                // restored-like samples: scaled copies of the reference (k in and out of
+                // [0, 1], angle flag set), sign flips, and zeros
+                for (t, (d, o)) in [(&mut ds.h, &rf.h), (&mut ds.v, &rf.v), (&mut ds.d, &rf.d)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    for (q, (x, &y)) in d.iter_mut().zip(o).enumerate() {
+                        match (q + t) % 5 {
+                            0 => *x = y * 0.75,
+                            1 => *x = y * 1.5,
+                            2 => *x = -y,
+                            _ => {}
+                        }
+                    }
+                }
+                for (border, gain) in [(0.1, 100.0), (0.0, 1.0), (0.2, 1.5)] {
+                    let (mut r1, mut a1) = (Bands::new(n, false), Bands::new(n, false));
+                    let (mut r2, mut a2) = (Bands::new(n, false), Bands::new(n, false));
+                    scalar::decouple(&rf, &ds, &mut r1, &mut a1, w, h, stride, border, gain);
+                    k.decouple(&rf, &ds, &mut r2, &mut a2, w, h, stride, border, gain);
+                    for (x, y) in [(&r1.h, &r2.h), (&r1.v, &r2.v), (&r1.d, &r2.d)]
+                        .into_iter()
+                        .chain([(&a1.h, &a2.h), (&a1.v, &a2.v), (&a1.d, &a2.d)])
+                    {
+                        for (q, (u, v)) in x.iter().zip(y).enumerate() {
+                            assert_eq!(u.to_bits(), v.to_bits(), "{w}x{h} {border} {gain} @{q}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -275,6 +275,18 @@ impl Buffers {
         }
     }
 
+    /// `adm_decouple_s` of the current scale's DWT bands into `r` and `a`, at the CPU
+    /// level's kernel.
+    fn decouple(&mut self, w: usize, h: usize, gain_limit: f64) {
+        let (rf, ds, r, a) = (&self.ref_dwt, &self.dis_dwt, &mut self.r, &mut self.a);
+        let (stride, bf) = (self.stride, BORDER_FACTOR);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = self.avx2 {
+            return k.decouple(rf, ds, r, a, w, h, stride, bf, gain_limit);
+        }
+        scalar::decouple(rf, ds, r, a, w, h, stride, bf, gain_limit)
+    }
+
     /// `adm_cm_s` of `src` masked by `csf_f`/`csf_a` (the buffers named by `which`) at the
     /// CPU level's kernel.
     fn cm(&mut self, which: CmInput, rfactor: &[f32; 3], p: &CmParams) -> f32 {
@@ -343,17 +355,7 @@ impl Buffers {
                 (0.0f32, 1e-10f32, 0.0f32)
             } else {
                 let rf = &p.rfactor[scale];
-                scalar::decouple(
-                    &self.ref_dwt,
-                    &self.dis_dwt,
-                    &mut self.r,
-                    &mut self.a,
-                    w,
-                    h,
-                    stride,
-                    BORDER_FACTOR,
-                    p.gain_limit,
-                );
+                self.decouple(w, h, p.gain_limit);
                 let den_scale = scalar::csf_den_scale(
                     &self.ref_dwt,
                     rf,

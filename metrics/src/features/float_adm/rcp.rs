@@ -31,6 +31,17 @@ static TABLE: [u16; 2048] = {
     t
 };
 
+/// [`TABLE`] widened to 32 bits (for vector gathers).
+pub(super) static TABLE32: [u32; 2048] = {
+    let mut t = [0u32; 2048];
+    let mut i = 0;
+    while i < 2048 {
+        t[i] = TABLE[i] as u32;
+        i += 1;
+    }
+    t
+};
+
 /// Intel's `RCPSS` estimate of `1/x`.
 pub fn rcp_estimate(x: f32) -> f32 {
     let bits = x.to_bits();

@@ -162,10 +162,36 @@ pub fn decouple(
     border_factor: f64,
     gain_limit: f64,
 ) {
-    let cos_1deg = (1.0 * std::f64::consts::PI / 180.0).cos();
-    let cos_1deg_sq = (cos_1deg * cos_1deg) as f32;
-    let eps = 1e-30f32;
     let (left, top, right, bottom) = filter_region(w, h, border_factor);
+    let cos_sq = cos_1deg_sq();
+    for i in top..bottom {
+        for j in left..right {
+            decouple_at(rf, ds, r, a, i * stride + j, cos_sq, gain_limit);
+        }
+    }
+}
+
+/// `cos(1°)²` of `adm_decouple_s` (a double rounded to `float`).
+pub(super) fn cos_1deg_sq() -> f32 {
+    let cos_1deg = (1.0 * std::f64::consts::PI / 180.0).cos();
+    (cos_1deg * cos_1deg) as f32
+}
+
+/// `eps` of `adm_decouple_s`.
+pub(super) const DECOUPLE_EPS: f32 = 1e-30;
+
+/// One sample `o` of [`decouple`] (`cos_sq`: [`cos_1deg_sq`]).
+#[inline]
+pub(super) fn decouple_at(
+    rf: &Bands,
+    ds: &Bands,
+    r: &mut Bands,
+    a: &mut Bands,
+    o: usize,
+    cos_sq: f32,
+    gain_limit: f64,
+) {
+    let eps = DECOUPLE_EPS;
     // rst·limit compared with t in double, as C's MIN/MAX of a double and a float
     let limit = |rst: f32, t: f32, flag: bool| -> f32 {
         let mut rst = rst;
@@ -190,30 +216,25 @@ pub fn decouple(
             k
         }
     };
-    for i in top..bottom {
-        for j in left..right {
-            let o = i * stride + j;
-            let (oh, ov, od) = (rf.h[o], rf.v[o], rf.d[o]);
-            let (th, tv, td) = (ds.h[o], ds.v[o], ds.d[o]);
-            let kh = clamp01(divs(th, oh + eps));
-            let kv = clamp01(divs(tv, ov + eps));
-            let kd = clamp01(divs(td, od + eps));
-            let (rst_h, rst_v, rst_d) = (kh * oh, kv * ov, kd * od);
-            let ot_dp = oh * th + ov * tv;
-            let o_mag_sq = oh * oh + ov * ov;
-            let t_mag_sq = th * th + tv * tv;
-            let flag = ot_dp >= 0.0 && ot_dp * ot_dp >= cos_1deg_sq * o_mag_sq * t_mag_sq;
-            let rst_h = limit(rst_h, th, flag);
-            let rst_v = limit(rst_v, tv, flag);
-            let rst_d = limit(rst_d, td, flag);
-            r.h[o] = rst_h;
-            r.v[o] = rst_v;
-            r.d[o] = rst_d;
-            a.h[o] = th - rst_h;
-            a.v[o] = tv - rst_v;
-            a.d[o] = td - rst_d;
-        }
-    }
+    let (oh, ov, od) = (rf.h[o], rf.v[o], rf.d[o]);
+    let (th, tv, td) = (ds.h[o], ds.v[o], ds.d[o]);
+    let kh = clamp01(divs(th, oh + eps));
+    let kv = clamp01(divs(tv, ov + eps));
+    let kd = clamp01(divs(td, od + eps));
+    let (rst_h, rst_v, rst_d) = (kh * oh, kv * ov, kd * od);
+    let ot_dp = oh * th + ov * tv;
+    let o_mag_sq = oh * oh + ov * ov;
+    let t_mag_sq = th * th + tv * tv;
+    let flag = ot_dp >= 0.0 && ot_dp * ot_dp >= cos_sq * o_mag_sq * t_mag_sq;
+    let rst_h = limit(rst_h, th, flag);
+    let rst_v = limit(rst_v, tv, flag);
+    let rst_d = limit(rst_d, td, flag);
+    r.h[o] = rst_h;
+    r.v[o] = rst_v;
+    r.d[o] = rst_d;
+    a.h[o] = th - rst_h;
+    a.v[o] = tv - rst_v;
+    a.d[o] = td - rst_d;
 }
 
 /// `adm_csf_s`: weights each band by its CSF factor into `dst` and writes `|dst|/30` into
