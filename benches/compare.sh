@@ -63,6 +63,7 @@ for t in ${THREADS:-1 2}; do
 done
 row "vmaf_v0.6.1 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -- -r "$R10" -d "$D10"
 row "$V1 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -m version=$V1 -- -r "$R10" -d "$D10" -m version=$V1
+row "vmaf_float_v0.6.1 8-bit, 1 thread" "$FRAMES" -r "$R8" -d "$D8" --threads 1 -m version=vmaf_float_v0.6.1 -- -r "$R8" -d "$D8" -m version=vmaf_float_v0.6.1
 row "cambi alone 10-bit, 1 thread" "$FRAMES" -r "$R10" -d "$D10" --threads 1 -n --feature cambi -- -r "$R10" -d "$D10" -n --feature cambi
 row "cambi alone 8-bit, 1 thread" "$FRAMES" -r "$R8" -d "$D8" --threads 1 -n --feature cambi -- -r "$R8" -d "$D8" -n --feature cambi
 

@@ -98,6 +98,108 @@ pub fn available_levels() -> Vec<CpuLevel> {
         .collect()
 }
 
+/// Proof that the running CPU supports AVX2, a zero-sized token: the only way to call the
+/// crate's AVX2 float kernels (SpEED, SSIM, float VIF, ADM and motion), which each add their
+/// methods to it in their own `avx2` module.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx2 {
+    /// `Some` when the CPU supports AVX2.
+    pub(crate) fn new() -> Option<Avx2> {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            Some(Avx2(()))
+        } else {
+            None
+        }
+    }
+
+    /// `Some` when the dispatch level ([`cpu_level`]) is AVX2 or above (and so is the CPU).
+    pub(crate) fn at_level() -> Option<Avx2> {
+        if cpu_level() >= CpuLevel::Avx2 {
+            Avx2::new()
+        } else {
+            None
+        }
+    }
+}
+
+/// Bounds-checked loads and stores of 8 `f32` lanes for the AVX2 float kernels: slices in,
+/// the only `unsafe` is the access itself.
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod f32x8 {
+    use std::arch::x86_64::*;
+
+    /// Lane mask of the first `n ≤ 8` lanes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn first_lanes(n: usize) -> __m256i {
+        _mm256_cmpgt_epi32(
+            _mm256_set1_epi32(n as i32),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        )
+    }
+
+    /// `s[i..i + 8]`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn load(s: &[f32], i: usize) -> __m256 {
+        let s = &s[i..i + 8];
+        // SAFETY: 8 in-bounds f32; unaligned load.
+        unsafe { _mm256_loadu_ps(s.as_ptr()) }
+    }
+
+    /// `s[i..i + n]` in the first `n ≤ 8` lanes, zeros above (a masked load: nothing past
+    /// `i + n` is read).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn load_n(s: &[f32], i: usize, n: usize) -> __m256 {
+        if n >= 8 {
+            return load(s, i);
+        }
+        let s = &s[i..i + n];
+        // SAFETY: the mask enables lanes `0..n`, all inside `s`; masked-off lanes are not read.
+        unsafe { _mm256_maskload_ps(s.as_ptr(), first_lanes(n)) }
+    }
+
+    /// Writes `v` to `s[i..i + 8]`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn store(s: &mut [f32], i: usize, v: __m256) {
+        let s = &mut s[i..i + 8];
+        // SAFETY: 8 in-bounds f32 of a unique borrow; unaligned store.
+        unsafe { _mm256_storeu_ps(s.as_mut_ptr(), v) }
+    }
+
+    /// One 32-bit lane mask from two `f64` comparison masks, of lanes 0-3 (`lo`) and 4-7
+    /// (`hi`).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn pack_mask(lo: __m256d, hi: __m256d) -> __m256 {
+        // the low halves of the 64-bit masks: (lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3) as 64-bit
+        // pairs, then the pairs reordered 0 2 1 3
+        let packed = _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_castpd_ps(lo), _mm256_castpd_ps(hi));
+        _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+            packed,
+        )))
+    }
+
+    /// Writes the first `n ≤ 8` lanes of `v` to `s[i..i + n]` (a masked store).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn store_n(s: &mut [f32], i: usize, n: usize, v: __m256) {
+        if n >= 8 {
+            return store(s, i, v);
+        }
+        let s = &mut s[i..i + n];
+        // SAFETY: the mask enables lanes `0..n`, all inside `s`; masked-off lanes are not
+        // written.
+        unsafe { _mm256_maskstore_ps(s.as_mut_ptr(), first_lanes(n), v) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

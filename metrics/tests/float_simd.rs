@@ -1,7 +1,7 @@
-//! Float extractors with SIMD twins (`float_vif`, `float_adm`, `float_motion`): the whole
-//! extractor at every CPU level this machine runs against the scalar level on the corpus
-//! clips, bit for bit (the kernels' own parity tests, every width, tail and branch, are unit
-//! tests beside them).
+//! Float extractors with SIMD twins (`float_ssim`, `float_ms_ssim`, `float_vif`, `float_adm`,
+//! `float_motion`): the whole extractor at every CPU level this machine runs against the
+//! scalar level on the corpus clips, bit for bit (the kernels' own parity tests, every width,
+//! tail and branch, are unit tests beside them).
 
 mod common;
 mod levels;
@@ -12,7 +12,10 @@ use rvmaf::cpu::{set_cpu_level, CpuLevel};
 
 #[test]
 fn extractors_every_level_equal_scalar_on_corpus() {
-    const RUNS: [(&str, &str); 11] = [
+    const RUNS: [(&str, &str); 14] = [
+        ("float_ssim", "enable_lcs=true"),
+        ("float_ssim", "scale=1"),
+        ("float_ms_ssim", "enable_lcs=true"),
         ("float_vif", "debug=true"),
         ("float_vif", "vif_kernelscale=0.5:vif_enhn_gain_limit=1.0"),
         ("float_vif", "vif_skip_scale0=true:vif_sigma_nsq=0.5"),

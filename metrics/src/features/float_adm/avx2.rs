@@ -17,26 +17,17 @@
 
 use std::arch::x86_64::*;
 
+use crate::cpu::f32x8::{load, pack_mask, store};
+
 use super::rcp::TABLE32;
 use super::scalar::{
     cm_rows, cm_terms, cos_1deg_sq, decouple_at, filter_region, Bands, CmParams, DECOUPLE_EPS,
     ONE_BY_15,
 };
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernel below.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// [`super::scalar::decouple`].
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn decouple(
@@ -75,37 +66,8 @@ impl Avx2 {
 
 #[inline]
 #[target_feature(enable = "avx2")]
-fn load(s: &[f32], i: usize) -> __m256 {
-    let s = &s[i..i + 8];
-    // SAFETY: 8 in-bounds f32; unaligned load.
-    unsafe { _mm256_loadu_ps(s.as_ptr()) }
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
-fn store(s: &mut [f32], i: usize, v: __m256) {
-    let s = &mut s[i..i + 8];
-    // SAFETY: 8 in-bounds f32 of a unique borrow; unaligned store.
-    unsafe { _mm256_storeu_ps(s.as_mut_ptr(), v) }
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
 fn abs(v: __m256) -> __m256 {
     _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff)))
-}
-
-/// Lanes where the `f64` comparison holds, packed from the masks of pixels 0-3 (`lo`) and
-/// 4-7 (`hi`) to one 32-bit lane mask.
-#[inline]
-#[target_feature(enable = "avx2")]
-fn pack_mask(lo: __m256d, hi: __m256d) -> __m256 {
-    // the low halves of the 64-bit masks: (lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3) as 64-bit pairs,
-    // then the pairs reordered 0 2 1 3
-    let packed = _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_castpd_ps(lo), _mm256_castpd_ps(hi));
-    _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
-        packed,
-    )))
 }
 
 /// The `f64` widening of the low (`HI == false`) or high four lanes.

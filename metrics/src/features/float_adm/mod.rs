@@ -265,11 +265,7 @@ impl Buffers {
             tmplo: vec![0.0; w],
             tmphi: vec![0.0; w],
             #[cfg(target_arch = "x86_64")]
-            avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
-                avx2::Avx2::new()
-            } else {
-                None
-            },
+            avx2: avx2::Avx2::at_level(),
             #[cfg(target_arch = "x86_64")]
             cm_terms: Vec::new(),
         }

@@ -9,22 +9,13 @@
 
 use std::arch::x86_64::*;
 
+use crate::cpu::f32x8::{load_n as load, store_n as store};
+
 use super::scalar::{mirror, taps};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernel below.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// [`super::scalar::convolve`]: `filter` vertically (into `tmp`) then horizontally (into
     /// `dst`) over the `w`×`h` plane `src`, reflect-101 at the edges.
     pub(crate) fn convolve(
@@ -39,42 +30,6 @@ impl Avx2 {
         // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
         unsafe { convolve(filter, src, dst, tmp, w, h) }
     }
-}
-
-/// Lane mask of the first `n ≤ 8` lanes.
-#[inline]
-#[target_feature(enable = "avx2")]
-fn first_lanes(n: usize) -> __m256i {
-    _mm256_cmpgt_epi32(
-        _mm256_set1_epi32(n as i32),
-        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-    )
-}
-
-/// `s[i..i + n]` in the first `n ≤ 8` lanes (masked load past that: nothing beyond is read).
-#[inline]
-#[target_feature(enable = "avx2")]
-fn load(s: &[f32], i: usize, n: usize) -> __m256 {
-    let s = &s[i..i + n];
-    if n == 8 {
-        // SAFETY: 8 in-bounds f32; unaligned load.
-        return unsafe { _mm256_loadu_ps(s.as_ptr()) };
-    }
-    // SAFETY: the mask enables lanes `0..n`, all inside `s`; masked-off lanes are not read.
-    unsafe { _mm256_maskload_ps(s.as_ptr(), first_lanes(n)) }
-}
-
-/// Writes the first `n ≤ 8` lanes of `v` to `s[i..i + n]`.
-#[inline]
-#[target_feature(enable = "avx2")]
-fn store(s: &mut [f32], i: usize, n: usize, v: __m256) {
-    let s = &mut s[i..i + n];
-    if n == 8 {
-        // SAFETY: 8 in-bounds f32 of a unique borrow; unaligned store.
-        return unsafe { _mm256_storeu_ps(s.as_mut_ptr(), v) };
-    }
-    // SAFETY: the mask enables lanes `0..n`, all inside `s`; masked-off lanes are not written.
-    unsafe { _mm256_maskstore_ps(s.as_mut_ptr(), first_lanes(n), v) }
 }
 
 #[target_feature(enable = "avx2")]

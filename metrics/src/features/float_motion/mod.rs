@@ -264,11 +264,7 @@ fn create(options: &Options, geometry: Geometry) -> Result<Box<dyn Extractor>> {
         filter,
         planes,
         #[cfg(target_arch = "x86_64")]
-        avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
-            avx2::Avx2::new()
-        } else {
-            None
-        },
+        avx2: avx2::Avx2::at_level(),
         last_index: None,
         score: 0.0,
         names: [names[0].clone(), names[1].clone(), names[2].clone()],

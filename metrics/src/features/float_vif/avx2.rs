@@ -15,22 +15,13 @@
 
 use std::arch::x86_64::*;
 
+use crate::cpu::f32x8::{load_n as load, pack_mask, store};
+
 use super::scalar::{reflect, sigma_max_inv, VifScores, LOG2_POLY, STAT_EPS};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// `vif_statistic_s` of one scale, filtering the moments of `r` and `d` (`w`×`h`, rows
     /// `stride` apart) with `f` on the fly: the same `(num, den)` as
     /// [`super::scalar::statistic`] over [`super::scalar::filter1d`] & co.
@@ -177,34 +168,6 @@ impl Planes {
 
 // ---------------------------------------------------------------------------------------------
 // Loads and stores (bounds-checked slices; the only `unsafe` is the access itself).
-
-/// `s[i..i + n]` in the first `n ≤ 8` lanes, zeros above (masked load: nothing past
-/// `i + n` is read).
-#[inline]
-#[target_feature(enable = "avx2")]
-fn load(s: &[f32], i: usize, n: usize) -> __m256 {
-    if n >= 8 {
-        let s = &s[i..i + 8];
-        // SAFETY: 8 in-bounds f32; unaligned load.
-        return unsafe { _mm256_loadu_ps(s.as_ptr()) };
-    }
-    let s = &s[i..i + n];
-    let mask = _mm256_cmpgt_epi32(
-        _mm256_set1_epi32(n as i32),
-        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-    );
-    // SAFETY: the mask enables lanes `0..n` only, all inside `s`; masked-off lanes are not
-    // accessed.
-    unsafe { _mm256_maskload_ps(s.as_ptr(), mask) }
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
-fn store(s: &mut [f32], i: usize, v: __m256) {
-    let s = &mut s[i..i + 8];
-    // SAFETY: 8 in-bounds f32 of a unique borrow; unaligned store.
-    unsafe { _mm256_storeu_ps(s.as_mut_ptr(), v) }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Filter passes
@@ -382,12 +345,7 @@ fn lt_f64(a: __m256, c: f64) -> __m256 {
     let c = _mm256_set1_pd(c);
     let lo = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), c);
     let hi = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a)), c);
-    // the low halves of the 64-bit masks, in lane order: (lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3)
-    // as 64-bit pairs, then pairs reordered 0 2 1 3
-    let packed = _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_castpd_ps(lo), _mm256_castpd_ps(hi));
-    _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
-        packed,
-    )))
+    pack_mask(lo, hi)
 }
 
 /// The per-pixel terms of `vif_statistic_s` for the 8 pixels of the moment vectors.

@@ -268,10 +268,8 @@ enum Kernels {
 impl Kernels {
     fn new(w: usize, h: usize, max_taps: usize) -> Self {
         #[cfg(target_arch = "x86_64")]
-        if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
-            if let Some(k) = avx2::Avx2::new() {
-                return Kernels::Avx2(k, Box::new(avx2::Planes::new(w, h, max_taps)));
-            }
+        if let Some(k) = avx2::Avx2::at_level() {
+            return Kernels::Avx2(k, Box::new(avx2::Planes::new(w, h, max_taps)));
         }
         Kernels::Scalar(Box::new(VifBuffers::new(w, h, max_taps)))
     }

@@ -17,23 +17,14 @@
 
 use std::arch::x86_64::*;
 
+use crate::cpu::f32x8::{load as ldf, store as stf};
+
 use super::filter::reflect101;
 use super::source::{Source, OFFSET};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// Vertical pass of `vif_filter1d_s` for output row `i` of the `w`×`h` plane `src` into
     /// `row[..w]`.
     pub(crate) fn vertical_pass(
@@ -84,26 +75,10 @@ impl Avx2 {
 
 #[inline]
 #[target_feature(enable = "avx2")]
-fn ldf(s: &[f32], i: usize) -> __m256 {
-    let s = &s[i..i + 8];
-    // SAFETY: 8 in-bounds f32; unaligned load.
-    unsafe { _mm256_loadu_ps(s.as_ptr()) }
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
 fn ldf4(s: &[f32], i: usize) -> __m128 {
     let s = &s[i..i + 4];
     // SAFETY: 4 in-bounds f32; unaligned load.
     unsafe { _mm_loadu_ps(s.as_ptr()) }
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
-fn stf(s: &mut [f32], i: usize, v: __m256) {
-    let s = &mut s[i..i + 8];
-    // SAFETY: 8 in-bounds f32 of a unique borrow; unaligned store.
-    unsafe { _mm256_storeu_ps(s.as_mut_ptr(), v) }
 }
 
 /// 8 samples `row[j..j + 8]` of an 8-bit row as f32 `v + (-128)`.

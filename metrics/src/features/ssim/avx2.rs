@@ -11,20 +11,9 @@ use std::arch::x86_64::*;
 
 use super::iqa::{window_sum, GAUSSIAN_LEN, GAUSSIAN_WINDOW};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernel below.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// [`super::iqa::convolve_valid`].
     pub(crate) fn convolve_valid(
         self,

@@ -254,11 +254,7 @@ impl SsimScratch {
             prod: vec![0.0; w * h],
             cache: vec![0.0; dw * h],
             #[cfg(target_arch = "x86_64")]
-            avx2: if crate::cpu::cpu_level() >= crate::cpu::CpuLevel::Avx2 {
-                super::avx2::Avx2::new()
-            } else {
-                None
-            },
+            avx2: super::avx2::Avx2::at_level(),
         }
     }
 }
