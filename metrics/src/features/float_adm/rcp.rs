@@ -32,6 +32,7 @@ static TABLE: [u16; 2048] = {
 };
 
 /// [`TABLE`] widened to 32 bits (for vector gathers).
+#[cfg(target_arch = "x86_64")]
 pub(super) static TABLE32: [u32; 2048] = {
     let mut t = [0u32; 2048];
     let mut i = 0;
