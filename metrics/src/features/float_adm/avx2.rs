@@ -1,5 +1,11 @@
-//! AVX2 twins of float ADM's decoupling and contrast masking ([`super::scalar::decouple`],
-//! [`super::scalar::cm`]: libvmaf's `adm_decouple_s`, `adm_cm_s`), bit-exact with them.
+//! AVX2 twins of float ADM's wavelet, decoupling and contrast masking
+//! ([`super::scalar::dwt2`], [`super::scalar::decouple`], [`super::scalar::cm`]: libvmaf's
+//! `adm_dwt2_s`, `adm_decouple_s`, `adm_cm_s`), bit-exact with them.
+//!
+//! The wavelet's four-tap sums run lane-wise from 0.0 in tap order: the vertical pass over 8
+//! columns (masked tail), the horizontal pass over 8 outputs whose taps `2j-1..=2j+2` are
+//! inside the row, read as the even and odd samples of two 16-sample blocks; the mirrored
+//! edge outputs take the scalar expression.
 //!
 //! Decoupling is a per-sample map: 8 samples at a time run the scalar steps lane-wise, the
 //! division as `n · rcp_s(d)` with the modelled Intel `RCPSS` estimate (a gather from the
@@ -17,17 +23,41 @@
 
 use std::arch::x86_64::*;
 
-use crate::cpu::f32x8::{load, pack_mask, store};
+use crate::cpu::f32x8::{load, load_n, pack_mask, store, store_n};
 
 use super::rcp::TABLE32;
 use super::scalar::{
-    cm_rows, cm_terms, cos_1deg_sq, decouple_at, filter_region, Bands, CmParams, DECOUPLE_EPS,
-    ONE_BY_15,
+    cm_rows, cm_terms, cos_1deg_sq, decouple_at, filter_region, fir4, Bands, CmParams, DB2_HI,
+    DB2_LO, DECOUPLE_EPS, ONE_BY_15,
 };
 
 pub(crate) use crate::cpu::Avx2;
 
 impl Avx2 {
+    /// [`super::scalar::dwt2`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn dwt2(
+        self,
+        src: &[f32],
+        src_stride: usize,
+        w: usize,
+        h: usize,
+        ind_y: &[[usize; 4]],
+        ind_x: &[[usize; 4]],
+        dst: &mut Bands,
+        dst_stride: usize,
+        tmplo: &mut [f32],
+        tmphi: &mut [f32],
+        lo_only: bool,
+    ) {
+        // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
+        unsafe {
+            dwt2(
+                src, src_stride, w, h, ind_y, ind_x, dst, dst_stride, tmplo, tmphi, lo_only,
+            )
+        }
+    }
+
     /// [`super::scalar::decouple`].
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn decouple(
@@ -68,6 +98,94 @@ impl Avx2 {
 #[target_feature(enable = "avx2")]
 fn abs(v: __m256) -> __m256 {
     _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff)))
+}
+
+/// `fir4` per lane: `0 + f0·s0 + f1·s1 + f2·s2 + f3·s3` in that order.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn fir4x8(f: &[f32; 4], s: [__m256; 4]) -> __m256 {
+    let mut acc = _mm256_setzero_ps();
+    for (c, x) in f.iter().zip(s) {
+        acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(*c), x));
+    }
+    acc
+}
+
+/// The even- and odd-indexed samples of `s[at..at + 16]`.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn deinterleave(s: &[f32], at: usize) -> (__m256, __m256) {
+    let (a, b) = (load(s, at), load(s, at + 8));
+    // per 128-bit half (a0 a2 b0 b2 | a4 a6 b4 b6), then the 64-bit pairs reordered 0 2 1 3
+    let fix =
+        |v: __m256| _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(v)));
+    (
+        fix(_mm256_shuffle_ps::<0b10_00_10_00>(a, b)),
+        fix(_mm256_shuffle_ps::<0b11_01_11_01>(a, b)),
+    )
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn dwt2(
+    src: &[f32],
+    src_stride: usize,
+    w: usize,
+    h: usize,
+    ind_y: &[[usize; 4]],
+    ind_x: &[[usize; 4]],
+    dst: &mut Bands,
+    dst_stride: usize,
+    tmplo: &mut [f32],
+    tmphi: &mut [f32],
+    lo_only: bool,
+) {
+    let (tmplo, tmphi) = (&mut tmplo[..w], &mut tmphi[..w]);
+    for (i, iy) in ind_y.iter().enumerate().take(h.div_ceil(2)) {
+        let rows = iy.map(|r| &src[r * src_stride..r * src_stride + w]);
+        for j in (0..w).step_by(8) {
+            let n = (w - j).min(8);
+            let s = rows.map(|r| load_n(r, j, n));
+            store_n(tmplo, j, n, fir4x8(&DB2_LO, s));
+            if !lo_only {
+                store_n(tmphi, j, n, fir4x8(&DB2_HI, s));
+            }
+        }
+        let o = i * dst_stride;
+        let scalar_at = |j: usize, dst: &mut Bands| {
+            let lo = ind_x[j].map(|c| tmplo[c]);
+            dst.a[o + j] = fir4(&DB2_LO, lo);
+            if !lo_only {
+                dst.v[o + j] = fir4(&DB2_HI, lo);
+                let hi = ind_x[j].map(|c| tmphi[c]);
+                dst.h[o + j] = fir4(&DB2_LO, hi);
+                dst.d[o + j] = fir4(&DB2_HI, hi);
+            }
+        };
+        let outs = w.div_ceil(2);
+        // output 0 mirrors column -1; vectors start at 1 and end where 2j + 2 stays inside
+        scalar_at(0, dst);
+        let mut j = 1;
+        while 2 * (j + 7) + 2 < w {
+            let taps = |t: &[f32]| {
+                let (s0, s1) = deinterleave(t, 2 * j - 1);
+                let (s2, s3) = deinterleave(t, 2 * j + 1);
+                [s0, s1, s2, s3]
+            };
+            let lo = taps(tmplo);
+            store(&mut dst.a, o + j, fir4x8(&DB2_LO, lo));
+            if !lo_only {
+                store(&mut dst.v, o + j, fir4x8(&DB2_HI, lo));
+                let hi = taps(tmphi);
+                store(&mut dst.h, o + j, fir4x8(&DB2_LO, hi));
+                store(&mut dst.d, o + j, fir4x8(&DB2_HI, hi));
+            }
+            j += 8;
+        }
+        for j in j.max(1)..outs {
+            scalar_at(j, dst);
+        }
+    }
 }
 
 /// The `f64` widening of the low (`HI == false`) or high four lanes.
@@ -403,6 +521,57 @@ mod tests {
                     "rcp({x:e} = {:#x})",
                     x.to_bits()
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn dwt2_matches_scalar_every_size() {
+        let Some(k) = Avx2::new() else { return };
+        let mut seed = 0xC0FF_EE00_D15E_A5E5u64;
+        for w in 2..45usize {
+            for h in [2usize, 3, 6, 9] {
+                let stride = w + 5;
+                let src: Vec<f32> = (0..stride * h)
+                    .map(|q| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // converted 8-16-bit samples, full scale every 9th
+                        if q % 9 == 0 {
+                            127.0
+                        } else {
+                            (seed % 65536) as f32 / 256.0 + -128.0
+                        }
+                    })
+                    .collect();
+                let (bw, bh) = (w.div_ceil(2), h.div_ceil(2));
+                let mut iy = vec![[0usize; 4]; bh];
+                let mut ix = vec![[0usize; 4]; bw];
+                scalar::dwt_indices(h, &mut iy);
+                scalar::dwt_indices(w, &mut ix);
+                for lo_only in [false, true] {
+                    let n = bw * bh;
+                    let (mut want, mut got) = (Bands::new(n, true), Bands::new(n, true));
+                    let (mut l1, mut h1) = (vec![0.0; w], vec![0.0; w]);
+                    let (mut l2, mut h2) = (vec![0.0; w], vec![0.0; w]);
+                    scalar::dwt2(
+                        &src, stride, w, h, &iy, &ix, &mut want, bw, &mut l1, &mut h1, lo_only,
+                    );
+                    k.dwt2(
+                        &src, stride, w, h, &iy, &ix, &mut got, bw, &mut l2, &mut h2, lo_only,
+                    );
+                    for (x, y) in [
+                        (&want.a, &got.a),
+                        (&want.h, &got.h),
+                        (&want.v, &got.v),
+                        (&want.d, &got.d),
+                    ] {
+                        for (q, (u, v)) in x.iter().zip(y).enumerate() {
+                            assert_eq!(u.to_bits(), v.to_bits(), "{w}x{h} lo_only {lo_only} @{q}");
+                        }
+                    }
+                }
             }
         }
     }

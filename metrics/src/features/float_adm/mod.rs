@@ -330,19 +330,14 @@ impl Buffers {
                     &mut self.dis_dwt,
                 ),
             ] {
-                scalar::dwt2(
-                    src,
-                    src_stride,
-                    w,
-                    h,
-                    &self.ind_y,
-                    &self.ind_x,
-                    dst,
-                    stride,
-                    &mut self.tmplo,
-                    &mut self.tmphi,
-                    lo_only,
-                );
+                let (iy, ix) = (&self.ind_y, &self.ind_x);
+                let (tl, th) = (&mut self.tmplo, &mut self.tmphi);
+                #[cfg(target_arch = "x86_64")]
+                if let Some(k) = self.avx2 {
+                    k.dwt2(src, src_stride, w, h, iy, ix, dst, stride, tl, th, lo_only);
+                    continue;
+                }
+                scalar::dwt2(src, src_stride, w, h, iy, ix, dst, stride, tl, th, lo_only);
             }
             w = w.div_ceil(2);
             h = h.div_ceil(2);

@@ -75,7 +75,7 @@ pub fn dwt_indices(n: usize, out: &mut [[usize; 4]]) {
 }
 
 #[inline]
-fn fir4(f: &[f32; 4], s: [f32; 4]) -> f32 {
+pub(super) fn fir4(f: &[f32; 4], s: [f32; 4]) -> f32 {
     let mut acc = 0.0f32;
     acc += f[0] * s[0];
     acc += f[1] * s[1];
