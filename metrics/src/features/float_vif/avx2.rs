@@ -186,17 +186,33 @@ fn mirror_edges(tmp: &mut [f32], half: usize, w: usize) {
     }
 }
 
-/// Horizontal pass of one padded row `tmp` into `out[..w8]` (lanes past `w` are junk).
+/// The filter taps broadcast to vectors.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn horizontal(f: &[f32], tmp: &[f32], w: usize, out: &mut [f32]) {
-    let taps: Vec<__m256> = f.iter().map(|&c| _mm256_set1_ps(c)).collect();
-    for j in (0..w).step_by(8) {
-        let mut acc = _mm256_setzero_ps();
+fn broadcast(f: &[f32]) -> Vec<__m256> {
+    f.iter().map(|&c| _mm256_set1_ps(c)).collect()
+}
+
+/// Horizontal pass of one padded row `tmp` into `out[..w8]` (lanes past `w` are junk), with
+/// the taps of [`broadcast`]. Four vectors of outputs advance together so their sums overlap;
+/// each lane still adds its taps in order.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn horizontal(taps: &[__m256], tmp: &[f32], w: usize, out: &mut [f32]) {
+    const GROUP: usize = 4;
+    let mut j = 0;
+    while j < w {
+        let g = (w - j).div_ceil(8).min(GROUP);
+        let mut acc = [_mm256_setzero_ps(); GROUP];
         for (k, &c) in taps.iter().enumerate() {
-            acc = _mm256_add_ps(acc, _mm256_mul_ps(c, load(tmp, j + k, 8)));
+            for (v, a) in acc.iter_mut().enumerate().take(g) {
+                *a = _mm256_add_ps(*a, _mm256_mul_ps(c, load(tmp, j + 8 * v + k, 8)));
+            }
         }
-        store(out, j, acc);
+        for (v, &a) in acc.iter().enumerate().take(g) {
+            store(out, j + 8 * v, a);
+        }
+        j += 8 * g;
     }
 }
 
@@ -258,6 +274,7 @@ fn filter_dec2(
     let half = f.len() / 2;
     let tmp = &mut rows.tmp[..rows.len];
     let out = &mut rows.out[..rows.w8];
+    let taps = broadcast(f);
     for q in 0..h / 2 {
         let i = 2 * q;
         let srcs: Vec<(__m256, usize)> = f
@@ -274,7 +291,7 @@ fn filter_dec2(
             store(tmp, half + j, acc);
         }
         mirror_edges(tmp, half, w);
-        horizontal(f, tmp, w, out);
+        horizontal(&taps, tmp, w, out);
         let drow = &mut dst[q * dst_stride..q * dst_stride + w / 2];
         for (p, v) in drow.iter_mut().enumerate() {
             *v = out[2 * p];
@@ -416,13 +433,14 @@ fn statistic(
     let egl = _mm256_set1_ps(enhn_gain_limit as f32);
     let smi = _mm256_set1_ps(sigma_max_inv(sigma_nsq));
     let (w8, len) = (rows.w8, rows.len);
+    let taps = broadcast(f);
     let mut accum_num = 0.0f32;
     let mut accum_den = 0.0f32;
     for i in 0..h {
         vertical_moments(f, r, d, stride, w, h, i, rows);
         for m in 0..MOMENTS {
             horizontal(
-                f,
+                &taps,
                 &rows.tmp[m * len..(m + 1) * len],
                 w,
                 &mut rows.out[m * w8..(m + 1) * w8],
