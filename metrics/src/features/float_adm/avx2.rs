@@ -462,6 +462,20 @@ mod tests {
     use super::super::scalar;
     use super::*;
 
+    /// Asserts every pair of planes equal bit for bit.
+    fn same_bits<const N: usize>(pairs: [(&Vec<f32>, &Vec<f32>); N], what: &str) {
+        for (p, (x, y)) in pairs.into_iter().enumerate() {
+            assert_eq!(x.len(), y.len(), "{what} plane {p}");
+            for (q, (u, v)) in x.iter().zip(y).enumerate() {
+                assert_eq!(
+                    u.to_bits(),
+                    v.to_bits(),
+                    "{what} plane {p} @{q}: {u} vs {v}"
+                );
+            }
+        }
+    }
+
     fn bands(n: usize, seed: &mut u64, scale: f32) -> Bands {
         let mut b = Bands::new(n, false);
         // exact zeros: where h and v both vanish (k % 7 == 0) d often does not, so the
@@ -561,16 +575,15 @@ mod tests {
                     k.dwt2(
                         &src, stride, w, h, &iy, &ix, &mut got, bw, &mut l2, &mut h2, lo_only,
                     );
-                    for (x, y) in [
-                        (&want.a, &got.a),
-                        (&want.h, &got.h),
-                        (&want.v, &got.v),
-                        (&want.d, &got.d),
-                    ] {
-                        for (q, (u, v)) in x.iter().zip(y).enumerate() {
-                            assert_eq!(u.to_bits(), v.to_bits(), "{w}x{h} lo_only {lo_only} @{q}");
-                        }
-                    }
+                    same_bits(
+                        [
+                            (&want.a, &got.a),
+                            (&want.h, &got.h),
+                            (&want.v, &got.v),
+                            (&want.d, &got.d),
+                        ],
+                        &format!("{w}x{h} lo_only {lo_only}"),
+                    );
                 }
             }
         }
@@ -606,14 +619,17 @@ mod tests {
                     let (mut r2, mut a2) = (Bands::new(n, false), Bands::new(n, false));
                     scalar::decouple(&rf, &ds, &mut r1, &mut a1, w, h, stride, border, gain);
                     k.decouple(&rf, &ds, &mut r2, &mut a2, w, h, stride, border, gain);
-                    for (x, y) in [(&r1.h, &r2.h), (&r1.v, &r2.v), (&r1.d, &r2.d)]
-                        .into_iter()
-                        .chain([(&a1.h, &a2.h), (&a1.v, &a2.v), (&a1.d, &a2.d)])
-                    {
-                        for (q, (u, v)) in x.iter().zip(y).enumerate() {
-                            assert_eq!(u.to_bits(), v.to_bits(), "{w}x{h} {border} {gain} @{q}");
-                        }
-                    }
+                    same_bits(
+                        [
+                            (&r1.h, &r2.h),
+                            (&r1.v, &r2.v),
+                            (&r1.d, &r2.d),
+                            (&a1.h, &a2.h),
+                            (&a1.v, &a2.v),
+                            (&a1.d, &a2.d),
+                        ],
+                        &format!("{w}x{h} {border} {gain}"),
+                    );
                 }
             }
         }
