@@ -29,7 +29,7 @@
 
 use std::arch::x86_64::*;
 
-use super::scalar::{self, mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
+use super::scalar::{self, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
 use super::{lane_row_len, PlanePair, RefStats, Scratch};
 
 /// Number of SIMD row buffers (`mu1 mu2 xx_lo xx_hi yy_lo yy_hi xy_lo xy_hi`).
@@ -1062,15 +1062,11 @@ unsafe fn vertical_row<T: Sample, const FW: usize, const M: u8>(
     lanes: &mut [u16],
     rs: usize,
 ) {
-    let (w, h) = (p.width(), p.height());
-    let half = FW / 2;
+    let w = p.width();
     assert!(lanes.len() >= STREAMS * rs && rs >= lane_row_len(w));
     let mut rows_r: [&[T]; FW] = [&[]; FW];
     let mut rows_d: [&[T]; FW] = [&[]; FW];
-    for k in 0..FW {
-        let ii = mirror(i as isize + k as isize - half as isize, h);
-        (rows_r[k], rows_d[k]) = p.rows(ii);
-    }
+    p.tap_rows(i, FW, &mut rows_r, &mut rows_d);
     if w >= 16 {
         let out = lanes.as_mut_ptr();
         let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
@@ -1329,10 +1325,7 @@ unsafe fn statistic<T: Sample, const FW: usize>(
         let mut rows_r: [&[T]; FW] = [&[]; FW];
         let mut rows_d: [&[T]; FW] = [&[]; FW];
         for i in 0..h {
-            for k in 0..FW {
-                let ii = mirror(i as isize + k as isize - half as isize, h);
-                (rows_r[k], rows_d[k]) = p.rows(ii);
-            }
+            p.tap_rows(i, FW, &mut rows_r, &mut rows_d);
             if w >= 16 {
                 let out = lanes.as_mut_ptr();
                 let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
@@ -1531,10 +1524,7 @@ unsafe fn decimate<T: Sample, const FW: usize, const BOTH: bool>(
     let mut rows_r: [&[T]; FW] = [&[]; FW];
     let mut rows_d: [&[T]; FW] = [&[]; FW];
     for di in 0..dh {
-        for k in 0..FW {
-            let ii = mirror((2 * di) as isize + k as isize - half as isize, h);
-            (rows_r[k], rows_d[k]) = p.rows(ii);
-        }
+        p.tap_rows(2 * di, FW, &mut rows_r, &mut rows_d);
         if w >= 16 {
             let out = lanes.as_mut_ptr();
             let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());

@@ -17,7 +17,7 @@ use super::avx2::{
     self, for_blocks, log2_table32, pad_streams, pair_taps, scale_of, tap_pairs, vertical_column,
     wraps, Sample, VShifts, FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
 };
-use super::scalar::{mirror, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
+use super::scalar::{vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
 use super::{lane_row_len, PlanePair, Scratch};
 
 /// `vpmaddwd` of `x` with a tap pair, adding `x`'s high half × 65536 when the high tap wrapped.
@@ -649,10 +649,7 @@ unsafe fn statistic<T: Sample512, const FW: usize>(
         let mut rows_r: [&[T]; FW] = [&[]; FW];
         let mut rows_d: [&[T]; FW] = [&[]; FW];
         for i in 0..h {
-            for k in 0..FW {
-                let ii = mirror(i as isize + k as isize - half as isize, h);
-                (rows_r[k], rows_d[k]) = p.rows(ii);
-            }
+            p.tap_rows(i, FW, &mut rows_r, &mut rows_d);
             let out = lanes.as_mut_ptr();
             let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
             let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());
@@ -812,10 +809,7 @@ unsafe fn decimate<T: Sample512, const FW: usize>(
     let mut rows_r: [&[T]; FW] = [&[]; FW];
     let mut rows_d: [&[T]; FW] = [&[]; FW];
     for di in 0..dh {
-        for k in 0..FW {
-            let ii = mirror((2 * di) as isize + k as isize - half as isize, h);
-            (rows_r[k], rows_d[k]) = p.rows(ii);
-        }
+        p.tap_rows(2 * di, FW, &mut rows_r, &mut rows_d);
         let out = lanes.as_mut_ptr();
         let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
         let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());

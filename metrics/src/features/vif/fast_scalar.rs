@@ -12,8 +12,8 @@
 //! * The per-pixel term is the oracle's own function.
 
 use super::scalar::{
-    den_term, log2_table, mirror, num_term, pad_row, pixel_term, vertical_shifts, VifAccum,
-    FILTERS, MAX_HALF,
+    den_term, log2_table, num_term, pad_row, pixel_term, vertical_shifts, VifAccum, FILTERS,
+    MAX_HALF,
 };
 use super::{PlanePair, RefStats, Scratch};
 
@@ -193,10 +193,7 @@ pub fn statistic<T: Sample>(
     let mut rows_r: [&[T]; 17] = [&[]; 17];
     let mut rows_d: [&[T]; 17] = [&[]; 17];
     for i in 0..h {
-        for k in 0..fw {
-            let ii = mirror(i as isize + k as isize - half as isize, h);
-            (rows_r[k], rows_d[k]) = p.rows(ii);
-        }
+        p.tap_rows(i, fw, &mut rows_r, &mut rows_d);
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);
             vertical_chunk(&rows_r[..fw], &rows_d[..fw], filt, c0, n, shifts, f);
@@ -259,10 +256,7 @@ fn decimate_planes<T: Sample, const BOTH: bool>(
     let mut rows_r: [&[T]; 17] = [&[]; 17];
     let mut rows_d: [&[T]; 17] = [&[]; 17];
     for di in 0..dh {
-        for k in 0..fw {
-            let ii = mirror((2 * di) as isize + k as isize - half as isize, h);
-            (rows_r[k], rows_d[k]) = p.rows(ii);
-        }
+        p.tap_rows(2 * di, fw, &mut rows_r, &mut rows_d);
         let [vr, vd, ..] = &mut f.rows;
         let [a_r, a_d, ..] = &mut f.acc32;
         for c0 in (0..w).step_by(CHUNK) {
@@ -414,11 +408,9 @@ pub fn stat_ref<T: Sample>(
     let f = &mut s.fast;
     let mut den = VifAccum::default();
     let mut rows_r: [&[T]; 17] = [&[]; 17];
+    let mut rows_d: [&[T]; 17] = [&[]; 17];
     for i in 0..h {
-        for (k, row) in rows_r.iter_mut().enumerate().take(fw) {
-            let ii = mirror(i as isize + k as isize - half as isize, h);
-            *row = p.rows(ii).0;
-        }
+        p.tap_rows(i, fw, &mut rows_r, &mut rows_d);
         // the distorted streams are computed from the reference too, and ignored
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);
@@ -459,10 +451,7 @@ pub fn stat_dis<T: Sample>(
     let mut rows_r: [&[T]; 17] = [&[]; 17];
     let mut rows_d: [&[T]; 17] = [&[]; 17];
     for i in 0..h {
-        for k in 0..fw {
-            let ii = mirror(i as isize + k as isize - half as isize, h);
-            (rows_r[k], rows_d[k]) = p.rows(ii);
-        }
+        p.tap_rows(i, fw, &mut rows_r, &mut rows_d);
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);
             vertical_chunk(&rows_r[..fw], &rows_d[..fw], filt, c0, n, shifts, f);

@@ -318,19 +318,7 @@ impl IntegerVif {
 
 impl Extractor for IntegerVif {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
-        self.check(input.reference.geometry(), input.distorted.geometry())?;
-        let nd = match (input.reference.luma(), input.distorted.luma()) {
-            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute(r, d),
-            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute(r, d),
-            _ => {
-                return Err(Error::extraction(
-                    "vif",
-                    "reference and distorted sample types differ",
-                ))
-            }
-        };
-        write_scores(&self.names, self.skip_scale0, self.debug, &nd, out);
-        Ok(())
+        self.score(input, None, out)
     }
 
     /// Computes the reference's decimated planes and its share of every scale's statistic
@@ -364,10 +352,22 @@ impl Extractor for IntegerVif {
         if !state.is::<PreparedReference>() {
             return self.extract(input, out);
         }
+        self.score(input, Some(&sk), out)
+    }
+}
+
+impl IntegerVif {
+    /// Scores one pair: from scratch, or with `shared` against the prepared reference.
+    fn score(
+        &mut self,
+        input: &FrameInput<'_>,
+        shared: Option<&SharedKernels>,
+        out: &mut FrameScores,
+    ) -> Result<()> {
         self.check(input.reference.geometry(), input.distorted.geometry())?;
         let nd = match (input.reference.luma(), input.distorted.luma()) {
-            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute_prepared(r, d, &sk),
-            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute_prepared(r, d, &sk),
+            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute_any(r, d, shared),
+            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute_any(r, d, shared),
             _ => {
                 return Err(Error::extraction(
                     "vif",
@@ -377,6 +377,18 @@ impl Extractor for IntegerVif {
         };
         write_scores(&self.names, self.skip_scale0, self.debug, &nd, out);
         Ok(())
+    }
+
+    fn compute_any<T: Sample>(
+        &mut self,
+        r: Plane<'_, T>,
+        d: Plane<'_, T>,
+        shared: Option<&SharedKernels>,
+    ) -> [(f32, f32); 4] {
+        match shared {
+            Some(sk) => self.compute_prepared(r, d, sk),
+            None => self.compute(r, d),
+        }
     }
 }
 
@@ -478,6 +490,17 @@ impl<'a, T> PlanePair<'a, T> {
     /// Height in rows.
     pub fn height(&self) -> usize {
         self.height
+    }
+
+    /// The rows of the `taps` vertical filter taps centred on row `i` (reflect-101 at the
+    /// plane's edges), of the reference into `r[..taps]` and of the distorted into `d[..taps]`.
+    #[inline]
+    pub fn tap_rows(&self, i: usize, taps: usize, r: &mut [&'a [T]], d: &mut [&'a [T]]) {
+        let half = (taps / 2) as isize;
+        for k in 0..taps {
+            let ii = scalar::mirror(i as isize + k as isize - half, self.height);
+            (r[k], d[k]) = self.rows(ii);
+        }
     }
 
     /// Row `y` of the reference and of the distorted plane (`width` samples each).

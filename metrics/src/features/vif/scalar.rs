@@ -194,30 +194,12 @@ pub(crate) fn pixel_term(
     let sigma2_sq = (yy.wrapping_sub(mu2_sq) as i32).max(0);
     let sigma12 = xy.wrapping_sub(mu1_mu2) as i32;
 
-    if sigma1_sq >= SIGMA_NSQ {
-        acc.den_log +=
-            (log2_32(table, SIGMA_NSQ.wrapping_add(sigma1_sq) as u32) - 2048 * 17) as i64;
-        if sigma12 > 0 && sigma2_sq > 0 {
-            let eps = 65536.0 * 1.0e-10;
-            let g = sigma12 as f64 / (sigma1_sq as f64 + eps);
-            // double → int32 truncation of the unclamped gain's residual
-            let sv_sq = (sigma2_sq as f64 - g * sigma12 as f64) as i32;
-            let sv_sq = sv_sq.max(0);
-            // the gain is clamped only after sv_sq was computed
-            let g = if g < egl { g } else { egl };
-            let numer1 = (sv_sq as u32).wrapping_add(SIGMA_NSQ as u32);
-            let numer1_tmp = ((g * g * sigma1_sq as f64) as i64).wrapping_add(numer1 as i64);
-            acc.num_log +=
-                (log2_64(table, numer1_tmp as u64) - log2_64(table, numer1 as u64)) as i64;
-        }
-    } else {
-        acc.num_non_log += sigma2_sq as i64;
-        acc.den_non_log += 1;
-    }
+    den_term(acc, table, sigma1_sq);
+    num_term(acc, table, egl, sigma1_sq, sigma2_sq, sigma12);
 }
 
-/// The reference-only half of [`pixel_term`]: the denominator terms, which depend on σ₁² alone
-/// (used when one reference is scored against several distorted inputs).
+/// The denominator half of [`pixel_term`]: the terms that depend on σ₁² alone (also run once
+/// per reference when one reference is scored against several distorted inputs).
 #[inline]
 pub(crate) fn den_term(acc: &mut VifAccum, table: &[u16], sigma1_sq: i32) {
     if sigma1_sq >= SIGMA_NSQ {
@@ -228,8 +210,7 @@ pub(crate) fn den_term(acc: &mut VifAccum, table: &[u16], sigma1_sq: i32) {
     }
 }
 
-/// The distorted half of [`pixel_term`]: the numerator terms from σ₁², σ₂² (clamped at 0)
-/// and σ₁₂, in the same arithmetic.
+/// The numerator half of [`pixel_term`]: the terms from σ₁², σ₂² (clamped at 0) and σ₁₂.
 #[inline]
 pub(crate) fn num_term(
     acc: &mut VifAccum,
@@ -243,8 +224,10 @@ pub(crate) fn num_term(
         if sigma12 > 0 && sigma2_sq > 0 {
             let eps = 65536.0 * 1.0e-10;
             let g = sigma12 as f64 / (sigma1_sq as f64 + eps);
+            // double → int32 truncation of the unclamped gain's residual
             let sv_sq = (sigma2_sq as f64 - g * sigma12 as f64) as i32;
             let sv_sq = sv_sq.max(0);
+            // the gain is clamped only after sv_sq was computed
             let g = if g < egl { g } else { egl };
             let numer1 = (sv_sq as u32).wrapping_add(SIGMA_NSQ as u32);
             let numer1_tmp = ((g * g * sigma1_sq as f64) as i64).wrapping_add(numer1 as i64);
