@@ -38,10 +38,10 @@ fn convolve(filter: &[f32], src: &[f32], dst: &mut [f32], tmp: &mut [f32], w: us
     assert!(w > r && h > r, "plane smaller than the filter");
     let (src, dst, tmp) = (&src[..w * h], &mut dst[..w * h], &mut tmp[..w * h]);
     let coef: Vec<__m256> = filter.iter().map(|&c| _mm256_set1_ps(c)).collect();
+    let mut rows = Vec::with_capacity(filter.len());
     for i in 0..h {
-        let rows: Vec<usize> = (0..filter.len())
-            .map(|k| mirror(i as isize + k as isize - r as isize, h) * w)
-            .collect();
+        rows.clear();
+        rows.extend((0..filter.len()).map(|k| mirror(i as isize + k as isize - r as isize, h) * w));
         for j in (0..w).step_by(8) {
             let n = (w - j).min(8);
             let mut acc = _mm256_setzero_ps();

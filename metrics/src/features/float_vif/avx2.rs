@@ -129,6 +129,8 @@ pub(crate) struct Rows {
     out: Vec<f32>,
     /// Per-pixel numerator and denominator terms, 2 of `w8`.
     vals: Vec<f32>,
+    /// Sample offsets of the vertical taps of the current row.
+    offs: Vec<usize>,
 }
 
 impl Rows {
@@ -142,6 +144,7 @@ impl Rows {
             tmp: vec![0.0; MOMENTS * len],
             out: vec![0.0; MOMENTS * w8],
             vals: vec![0.0; 2 * w8],
+            offs: Vec::with_capacity(max_taps),
         }
     }
 }
@@ -172,10 +175,12 @@ impl Planes {
 // ---------------------------------------------------------------------------------------------
 // Filter passes
 
-/// Source rows of the vertical taps of output row `i` (reflect-101 at the plane's edges).
-fn tap_rows(taps: usize, i: usize, h: usize) -> impl Iterator<Item = usize> {
+/// Sample offsets in the plane (rows `stride` apart) of the `taps` vertical taps of output
+/// row `i`, reflect-101 at the plane's edges, into `offs`.
+fn tap_offsets(offs: &mut Vec<usize>, taps: usize, i: usize, h: usize, stride: usize) {
     let half = (taps / 2) as isize;
-    (0..taps).map(move |k| reflect(i as isize - half + k as isize, h))
+    offs.clear();
+    offs.extend((0..taps).map(|k| reflect(i as isize - half + k as isize, h) * stride));
 }
 
 /// Mirrors `half` entries on each side of the row `tmp[half..half + w]`, as `filter_moment`.
@@ -216,12 +221,12 @@ fn horizontal(taps: &[__m256], tmp: &[f32], w: usize, out: &mut [f32]) {
     }
 }
 
-/// Vertical pass of the five moments of row `i` into the padded rows of `rows.tmp`, edges
-/// mirrored.
+/// Vertical pass (taps of [`broadcast`]) of the five moments of row `i` into the padded rows
+/// of `rows.tmp`, edges mirrored.
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
 fn vertical_moments(
-    f: &[f32],
+    taps: &[__m256],
     r: &[f32],
     d: &[f32],
     stride: usize,
@@ -230,17 +235,13 @@ fn vertical_moments(
     i: usize,
     rows: &mut Rows,
 ) {
-    let half = f.len() / 2;
+    let half = taps.len() / 2;
     let len = rows.len;
-    let srcs: Vec<(__m256, usize)> = f
-        .iter()
-        .zip(tap_rows(f.len(), i, h))
-        .map(|(&c, ii)| (_mm256_set1_ps(c), ii * stride))
-        .collect();
+    tap_offsets(&mut rows.offs, taps.len(), i, h, stride);
     for j in (0..w).step_by(8) {
         let n = (w - j).min(8);
         let mut acc = [_mm256_setzero_ps(); MOMENTS];
-        for &(c, o) in &srcs {
+        for (&c, &o) in taps.iter().zip(&rows.offs) {
             let x = load(r, o + j, n);
             let y = load(d, o + j, n);
             acc[0] = _mm256_add_ps(acc[0], _mm256_mul_ps(c, x));
@@ -274,18 +275,14 @@ fn filter_dec2(
     let half = f.len() / 2;
     let tmp = &mut rows.tmp[..rows.len];
     let out = &mut rows.out[..rows.w8];
+    let offs = &mut rows.offs;
     let taps = broadcast(f);
     for q in 0..h / 2 {
-        let i = 2 * q;
-        let srcs: Vec<(__m256, usize)> = f
-            .iter()
-            .zip(tap_rows(f.len(), i, h))
-            .map(|(&c, ii)| (_mm256_set1_ps(c), ii * src_stride))
-            .collect();
+        tap_offsets(offs, f.len(), 2 * q, h, src_stride);
         for j in (0..w).step_by(8) {
             let n = (w - j).min(8);
             let mut acc = _mm256_setzero_ps();
-            for &(c, o) in &srcs {
+            for (&c, &o) in taps.iter().zip(offs.iter()) {
                 acc = _mm256_add_ps(acc, _mm256_mul_ps(c, load(src, o + j, n)));
             }
             store(tmp, half + j, acc);
@@ -437,7 +434,7 @@ fn statistic(
     let mut accum_num = 0.0f32;
     let mut accum_den = 0.0f32;
     for i in 0..h {
-        vertical_moments(f, r, d, stride, w, h, i, rows);
+        vertical_moments(&taps, r, d, stride, w, h, i, rows);
         for m in 0..MOMENTS {
             horizontal(
                 &taps,
