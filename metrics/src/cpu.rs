@@ -99,16 +99,15 @@ pub fn available_levels() -> Vec<CpuLevel> {
 }
 
 /// Proof that the running CPU supports AVX2, a zero-sized token: the only way to call the
-/// crate's AVX2 float kernels (SpEED, SSIM, float VIF, ADM and motion), which each add their
-/// methods to it in their own `avx2` module.
+/// crate's AVX2 kernels, which each feature adds to it as methods in its own `avx2` module.
 #[cfg(target_arch = "x86_64")]
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Avx2(());
+pub struct Avx2(());
 
 #[cfg(target_arch = "x86_64")]
 impl Avx2 {
     /// `Some` when the CPU supports AVX2.
-    pub(crate) fn new() -> Option<Avx2> {
+    pub fn new() -> Option<Avx2> {
         if std::arch::is_x86_feature_detected!("avx2") {
             Some(Avx2(()))
         } else {
@@ -117,7 +116,7 @@ impl Avx2 {
     }
 
     /// `Some` when the dispatch level ([`cpu_level`]) is AVX2 or above (and so is the CPU).
-    pub(crate) fn at_level() -> Option<Avx2> {
+    pub fn at_level() -> Option<Avx2> {
         if cpu_level() >= CpuLevel::Avx2 {
             Avx2::new()
         } else {

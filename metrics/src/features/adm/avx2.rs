@@ -32,20 +32,7 @@ use super::kernels::{BandSrc, Src};
 use super::scalar::{self, Bands, Hvd};
 use super::tables::{DWT_HI, DWT_LO, DWT_LO_SUM};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub struct Avx2(());
-
-impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-}
+pub use crate::cpu::Avx2;
 
 /// `i32` lane holding the `madd` tap pair (a for the even sample, b for the odd one).
 const fn pair(a: i32, b: i32) -> i32 {

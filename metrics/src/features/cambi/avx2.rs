@@ -24,20 +24,9 @@ use std::arch::x86_64::*;
 use super::lut::{RECIPROCAL_LUT, RECIPROCAL_LUT_SIZE};
 use super::scalar::{self, CValueParams};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub struct Avx2(());
+pub use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// `dst[j] = src[j] << shift` (8-bit samples to 10 bits).
     pub fn shift_up_u8(self, src: &[u8], dst: &mut [u16], shift: u32) {
         // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.

@@ -22,20 +22,9 @@ use super::kernels::Scratch;
 use super::scalar::{mirror, FILTER};
 use crate::frame::{Pixel, Plane};
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub struct Avx2(());
+pub use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// [`super::scalar::motion_sad`] of 8-bit planes.
     pub fn motion_sad_u8(
         self,

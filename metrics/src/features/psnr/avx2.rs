@@ -12,20 +12,9 @@ use std::arch::x86_64::*;
 
 use super::scalar;
 
-/// Proof that the running CPU supports AVX2; the only way to reach the kernels below.
-#[derive(Debug, Clone, Copy)]
-pub struct Avx2(());
+pub use crate::cpu::Avx2;
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2.
-    pub fn new() -> Option<Avx2> {
-        if is_x86_feature_detected!("avx2") {
-            Some(Avx2(()))
-        } else {
-            None
-        }
-    }
-
     /// [`scalar::sse_row_u8`].
     pub fn sse_row_u8(self, reference: &[u8], distorted: &[u8]) -> u32 {
         // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
