@@ -801,7 +801,7 @@ fn append_scores(collector: &mut Collector, s: &FrameScores, index: usize) -> Re
 }
 
 /// Runs the non-temporal extractors of one frame for every lane job: reference-only extractors
-/// once, reference-side preparation once, the pair part per lane.
+/// once, extractors with a group path once for every lane, the others per lane.
 fn run_non_temporal(
     set: &mut InstanceSet,
     slot_defs: &[&'static ExtractorDef],
@@ -846,18 +846,20 @@ fn run_non_temporal(
             }
             continue;
         }
-        let state = if active.len() > 1 {
-            inst.prepare_reference(&input(first))?
-        } else {
-            None
-        };
+        if active.len() > 1 {
+            let inputs: Vec<FrameInput<'_>> = active.iter().map(|&k| input(k)).collect();
+            let mut outs: Vec<FrameScores> = active.iter().map(|_| FrameScores::new()).collect();
+            if inst.extract_group(&inputs, &mut outs)? {
+                for (&k, out) in active.iter().zip(outs) {
+                    results[k].scores.push((*slot, out));
+                }
+                continue;
+            }
+        }
         for &k in &active {
             let mut out = FrameScores::new();
             let before = inst.diagnostics();
-            match &state {
-                Some(st) => inst.extract_prepared(&input(k), st, &mut out)?,
-                None => inst.extract(&input(k), &mut out)?,
-            }
+            inst.extract(&input(k), &mut out)?;
             results[k].diagnostics.extend(new_diagnostics(
                 &before,
                 &inst.diagnostics(),

@@ -433,8 +433,9 @@ fn shared_levels() -> Vec<(CpuLevel, Kernels)> {
 }
 
 /// One reference against several distorted planes through the shared-reference kernels of
-/// every level: the reference half once, the distorted half per plane, against the oracle's
-/// statistic of each pair; and the one-plane decimation against the oracle's.
+/// every level, band by band of `band` rows (the last band shorter): the reference half of a
+/// band once, the distorted half per plane, summed over the bands and compared with the
+/// oracle's statistic of each pair.
 #[allow(clippy::too_many_arguments)]
 fn check_shared(
     levels: &[(CpuLevel, Kernels)],
@@ -447,58 +448,74 @@ fn check_shared(
     bpc: u32,
     egl: f64,
     eight: bool,
+    band: usize,
     what: &str,
 ) {
     let oracle = Kernels::oracle();
     let mut scratch = Scratch::new(w);
+    let (r8, r16) = (to_u8(r), to_u16(r));
+    let (d8, d16): (Vec<_>, Vec<_>) = ds.iter().map(|d| (to_u8(d), to_u16(d))).unzip();
+    let want: Vec<VifAccum> = (0..ds.len())
+        .map(|n| {
+            if eight {
+                let p = PlanePair::new(&r8, stride, &d8[n], stride, w, h);
+                (oracle.statistic_u8)(&p, scale, bpc, egl, &mut scratch)
+            } else {
+                let p = PlanePair::new(&r16, stride, &d16[n], stride, w, h);
+                (oracle.statistic_u16)(&p, scale, bpc, egl, &mut scratch)
+            }
+        })
+        .collect();
     for (level, k) in levels {
         let sk = k.shared.unwrap();
-        // junk from an earlier use must not leak into the results
-        let mut st = RefStats::new(w, h);
-        st.mu1.fill(0x1234_5678);
-        st.sigma1.fill(-7);
-        st.den.num_log = 99;
-        if eight {
-            let r8 = to_u8(r);
-            let rp = PlanePair::new(&r8, stride, &r8, stride, w, h);
-            (sk.stat_ref_u8)(&rp, scale, bpc, &mut st, &mut scratch);
-        } else {
-            let r16 = to_u16(r);
-            let rp = PlanePair::new(&r16, stride, &r16, stride, w, h);
-            (sk.stat_ref_u16)(&rp, scale, bpc, &mut st, &mut scratch);
-        }
-        for (n, d) in ds.iter().enumerate() {
-            let (want, num) = if eight {
-                let (r, d) = (to_u8(r), to_u8(d));
-                let p = PlanePair::new(&r, stride, &d, stride, w, h);
-                (
-                    (oracle.statistic_u8)(&p, scale, bpc, egl, &mut scratch),
-                    (sk.stat_dis_u8)(&p, scale, bpc, egl, &st, &mut scratch),
-                )
+        // room for more rows than a band uses
+        let mut st = RefStats::new(w, band + 2);
+        let mut den = VifAccum::default();
+        let mut nums = vec![VifAccum::default(); ds.len()];
+        let mut start = 0;
+        while start < h {
+            let rows = start..(start + band).min(h);
+            // junk from the previous band must not leak into the results
+            st.mu1.fill(0x1234_5678);
+            st.sigma1.fill(-7);
+            den += if eight {
+                let rp = PlanePair::new(&r8, stride, &r8, stride, w, h);
+                (sk.stat_ref_u8)(&rp, scale, bpc, rows.clone(), &mut st, &mut scratch)
             } else {
-                let (r, d) = (to_u16(r), to_u16(d));
-                let p = PlanePair::new(&r, stride, &d, stride, w, h);
-                (
-                    (oracle.statistic_u16)(&p, scale, bpc, egl, &mut scratch),
-                    (sk.stat_dis_u16)(&p, scale, bpc, egl, &st, &mut scratch),
-                )
+                let rp = PlanePair::new(&r16, stride, &r16, stride, w, h);
+                (sk.stat_ref_u16)(&rp, scale, bpc, rows.clone(), &mut st, &mut scratch)
             };
+            for (n, num) in nums.iter_mut().enumerate() {
+                *num += if eight {
+                    let p = PlanePair::new(&r8, stride, &d8[n], stride, w, h);
+                    (sk.stat_dis_u8)(&p, scale, bpc, egl, rows.clone(), &st, &mut scratch)
+                } else {
+                    let p = PlanePair::new(&r16, stride, &d16[n], stride, w, h);
+                    (sk.stat_dis_u16)(&p, scale, bpc, egl, rows.clone(), &st, &mut scratch)
+                };
+            }
+            start = rows.end;
+        }
+        assert_eq!(
+            (den.num_log, den.num_non_log),
+            (0, 0),
+            "{level:?} {what}: the reference half wrote numerator terms"
+        );
+        for (n, (num, want)) in nums.iter().zip(&want).enumerate() {
             assert_eq!(
-                (
-                    num.den_log,
-                    num.den_non_log,
-                    st.den.num_log,
-                    st.den.num_non_log
-                ),
-                (0, 0, 0, 0),
-                "{level:?} {what}: halves overlap"
+                (num.den_log, num.den_non_log),
+                (0, 0),
+                "{level:?} {what}: the distorted half wrote denominator terms"
             );
             let got = VifAccum {
-                den_log: st.den.den_log,
-                den_non_log: st.den.den_non_log,
-                ..num
+                den_log: den.den_log,
+                den_non_log: den.den_non_log,
+                ..*num
             };
-            assert_eq!(got, want, "{level:?} shared {what} distorted {n}");
+            assert_eq!(
+                got, *want,
+                "{level:?} shared {what} band {band} distorted {n}"
+            );
         }
     }
 }
@@ -554,10 +571,11 @@ fn shared_statistic_every_width_content_and_depth() {
             let (_, d1) = planes(&mut rng, CONTENTS[(w + 1) % 7], w, h, stride, bits);
             let (_, d2) = planes(&mut rng, CONTENTS[(w + 3) % 7], w, h, stride, bits);
             let ds = [d0, d1, d2, r.clone()];
+            let band = [1, 3, 8, h][w % 4];
             let what =
                 format!("scale {scale} bpc {bpc} {w}x{h} stride {stride} {content:?} egl {egl}");
             check_shared(
-                &levels, &r, &ds, w, h, stride, scale, bpc, egl, eight, &what,
+                &levels, &r, &ds, w, h, stride, scale, bpc, egl, eight, band, &what,
             );
         }
     }
@@ -594,6 +612,7 @@ fn shared_max_value_pixels_and_decimation() {
                         bits,
                         100.0,
                         eight,
+                        [h, 4, 7, 1][scale],
                         &what,
                     );
                 }
@@ -657,11 +676,12 @@ fn same_scores(got: &FrameScores, want: &FrameScores, what: &str) {
     assert_eq!(g, w, "{what}");
 }
 
-/// The engine's sequence (prepare_reference once per frame, then extract_prepared per
-/// distorted input on the same instance) gives exactly the scores of separate `extract` runs,
-/// at every level and with the oracle.
+/// Groups (one reference against several distorted pictures in one `extract_group` call)
+/// give exactly the scores of separate `extract` runs, at every level and with the oracle
+/// (which has no group path and says so); group sizes change between frames, and plain
+/// extracts on the same instance in between change nothing.
 #[test]
-fn extractor_prepared_reference_equals_separate_runs() {
+fn extractor_group_equals_separate_runs() {
     let mut kernels = vec![(CpuLevel::Scalar, Kernels::oracle())];
     kernels.extend(vector_levels());
     let def = features::by_name("vif").unwrap();
@@ -673,6 +693,8 @@ fn extractor_prepared_reference_equals_separate_runs() {
         "debug=true:vif_enhn_gain_limit=1.0:vif_skip_scale0=true",
         "vif_enhn_gain_limit=1.3",
     ];
+    // distorted pictures per frame: a group of 4, a smaller one, a larger one again
+    let group_sizes = [4, 2, 4];
     for bits in [8, 10, 12, 16] {
         for (si, &(w, h)) in sizes.iter().enumerate() {
             let g = Geometry {
@@ -685,64 +707,71 @@ fn extractor_prepared_reference_equals_separate_runs() {
             let options = def
                 .parse_options(&FeatureDict::parse_colon_list(o).unwrap())
                 .unwrap();
-            // two frames, each one reference against four distorted pictures
-            let frames: Vec<(Picture, Vec<Picture>)> = (0..2)
-                .map(|f| {
+            let frames: Vec<(Picture, Vec<Picture>)> = group_sizes
+                .iter()
+                .enumerate()
+                .map(|(f, &n)| {
                     let c = CONTENTS[(si + f + bits as usize) % CONTENTS.len()];
                     let (r, d0) = planes(&mut rng, c, w, h, w, bits);
                     let (_, d1) = planes(&mut rng, Content::Extremes, w, h, w, bits);
                     let (_, d2) = planes(&mut rng, Content::Max, w, h, w, bits);
                     let d3: Vec<u32> = r.iter().map(|&v| v ^ 1).collect();
-                    let ds = [d0, d1, d2, d3].iter().map(|d| picture(g, d)).collect();
+                    let ds = [d0, d1, d2, d3][..n]
+                        .iter()
+                        .map(|d| picture(g, d))
+                        .collect();
                     (picture(g, &r), ds)
                 })
                 .collect();
             let mut oracle_scores = Vec::new();
             for (level, k) in &kernels {
                 let mut separate = vif::create_with(&options, g, *k).unwrap();
-                let mut shared = vif::create_with(&options, g, *k).unwrap();
+                let mut grouped = vif::create_with(&options, g, *k).unwrap();
                 for (f, (r, ds)) in frames.iter().enumerate() {
-                    let input = |d| frame_input(f, r, d);
-                    let state = shared.prepare_reference(&input(&ds[0])).unwrap();
-                    assert_eq!(state.is_some(), k.shared.is_some());
-                    for (n, d) in ds.iter().enumerate() {
+                    let inputs: Vec<FrameInput<'_>> =
+                        ds.iter().map(|d| frame_input(f, r, d)).collect();
+                    let mut got: Vec<FrameScores> = ds.iter().map(|_| FrameScores::new()).collect();
+                    let has_group = grouped.extract_group(&inputs, &mut got).unwrap();
+                    assert_eq!(has_group, k.shared.is_some(), "{level:?}");
+                    for (n, input) in inputs.iter().enumerate() {
                         let what = format!("{level:?} {bits} bits {w}x{h} '{o}' frame {f} dis {n}");
                         let mut want = FrameScores::new();
-                        separate.extract(&input(d), &mut want).unwrap();
-                        let mut got = FrameScores::new();
-                        match &state {
-                            Some(st) => shared.extract_prepared(&input(d), st, &mut got).unwrap(),
-                            None => shared.extract(&input(d), &mut got).unwrap(),
+                        separate.extract(input, &mut want).unwrap();
+                        if has_group {
+                            same_scores(&got[n], &want, &what);
+                        } else {
+                            assert!(
+                                got[n].entries().is_empty(),
+                                "{what}: wrote without a group path"
+                            );
                         }
-                        same_scores(&got, &want, &what);
-                        if k.level() == CpuLevel::Scalar && k.shared.is_none() {
+                        if k.shared.is_none() {
                             oracle_scores.push(want);
                         } else {
-                            let i = f * ds.len() + n;
-                            same_scores(&got, &oracle_scores[i], &format!("{what} vs oracle"));
+                            let i = group_sizes[..f].iter().sum::<usize>() + n;
+                            same_scores(&got[n], &oracle_scores[i], &format!("{what} vs oracle"));
                         }
                     }
-                    // a plain extract in between leaves the prepared reference alone
-                    if let Some(st) = &state {
-                        let mut a = FrameScores::new();
-                        shared.extract(&input(&ds[1]), &mut a).unwrap();
-                        let mut b = FrameScores::new();
-                        shared.extract_prepared(&input(&ds[2]), st, &mut b).unwrap();
-                        let mut want = FrameScores::new();
-                        separate.extract(&input(&ds[2]), &mut want).unwrap();
-                        same_scores(&b, &want, &format!("{level:?} after a plain extract"));
-                    }
+                    // a plain extract on the grouped instance between groups
+                    let mut a = FrameScores::new();
+                    grouped.extract(&inputs[1], &mut a).unwrap();
+                    let mut want = FrameScores::new();
+                    separate.extract(&inputs[1], &mut want).unwrap();
+                    same_scores(
+                        &a,
+                        &want,
+                        &format!("{level:?} a plain extract after a group"),
+                    );
                 }
             }
         }
     }
 }
 
-/// The engine's sequence over every corpus pair: each reference frame prepared once and
-/// scored against every distorted clip of its pair, at every level, against the oracle's
-/// separate runs.
+/// Groups over every corpus pair: each reference frame scored against every distorted clip of
+/// its pair in one `extract_group` call, at every level, against the oracle's separate runs.
 #[test]
-fn extractor_prepared_corpus_equals_oracle() {
+fn extractor_group_corpus_equals_oracle() {
     let levels = vector_levels();
     let def = features::by_name("vif").unwrap();
     let mut compared = 0;
@@ -781,12 +810,16 @@ fn extractor_prepared_corpus_equals_oracle() {
                         dps.push((n, dp));
                     }
                 }
-                let Some(first) = dps.first() else { break };
-                let input = |d| frame_input(index, &rp, d);
-                let state = ext.prepare_reference(&input(&first.1)).unwrap().unwrap();
-                for (n, dp) in &dps {
-                    let mut out = FrameScores::new();
-                    ext.extract_prepared(&input(dp), &state, &mut out).unwrap();
+                if dps.is_empty() {
+                    break;
+                }
+                let inputs: Vec<FrameInput<'_>> = dps
+                    .iter()
+                    .map(|(_, d)| frame_input(index, &rp, d))
+                    .collect();
+                let mut outs: Vec<FrameScores> = dps.iter().map(|_| FrameScores::new()).collect();
+                assert!(ext.extract_group(&inputs, &mut outs).unwrap(), "{level:?}");
+                for ((n, _), out) in dps.iter().zip(&outs) {
                     for (key, v) in out.entries() {
                         cols[*n].append(key, index, *v).unwrap();
                     }

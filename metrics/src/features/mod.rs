@@ -159,31 +159,22 @@ pub trait Extractor: Send {
     fn reference_only(&self) -> bool {
         false
     }
-    /// Work that depends only on the reference of this frame (filtered planes, transforms),
-    /// done once when one reference is scored against several distorted inputs. Only the
-    /// reference fields of `input` are meaningful. `None` (the default) means nothing to share.
-    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
-        let _ = input;
-        Ok(None)
-    }
-    /// [`Extractor::extract`] given the state `prepare_reference` returned for this frame. The
-    /// engine calls it on the same instance, right after `prepare_reference`, once per
-    /// distorted input; an implementation may keep the reference results in the instance and
-    /// return a zero-sized marker state.
-    fn extract_prepared(
+    /// Scores one reference picture against several distorted ones in one call: `outs[k]`
+    /// gets exactly what [`Extractor::extract`] of `inputs[k]` would write. The reference
+    /// fields of every input are equal, so the reference-side work (filtered planes,
+    /// transforms) can be done once, interleaved with the distorted inputs while it is still in
+    /// cache. Returns `Ok(false)` having written nothing where the extractor has no such path
+    /// (the default); the engine then extracts each input on its own. A group path must not
+    /// raise diagnostics, which could not be told apart per input.
+    fn extract_group(
         &mut self,
-        input: &FrameInput<'_>,
-        state: &ReferenceState,
-        out: &mut FrameScores,
-    ) -> Result<()> {
-        let _ = state;
-        self.extract(input, out)
+        inputs: &[FrameInput<'_>],
+        outs: &mut [FrameScores],
+    ) -> Result<bool> {
+        let _ = (inputs, outs);
+        Ok(false)
     }
 }
-
-/// Reference-side state shared between the distorted inputs of one frame (see
-/// [`Extractor::prepare_reference`]); each extractor downcasts it to its own type.
-pub type ReferenceState = Box<dyn std::any::Any + Send + Sync>;
 
 /// Static description of an extractor kind (name, outputs, options, flags, constructor).
 pub struct ExtractorDef {

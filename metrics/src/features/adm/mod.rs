@@ -33,9 +33,7 @@ use std::sync::Arc;
 
 use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{
-    output_names, Extractor, ExtractorDef, FrameInput, FrameScores, ReferenceState,
-};
+use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, PictureView, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
@@ -545,10 +543,6 @@ impl Core {
     }
 }
 
-/// Marker returned by `prepare_reference`: the reference results stay in the instance (a
-/// zero-sized box, so preparing allocates nothing).
-struct PreparedReference;
-
 impl Adm {
     fn check(&self, what: &str, pic: &PictureView<'_>) -> Result<()> {
         let geometry = self.core.geometry;
@@ -640,29 +634,29 @@ impl Extractor for Adm {
         Ok(())
     }
 
-    /// Computes the reference DWT and CSF denominators once for several distorted inputs.
-    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
-        self.check("reference", &input.reference)?;
+    /// Computes the reference DWT and CSF denominators once, then the distorted side of each
+    /// input.
+    fn extract_group(
+        &mut self,
+        inputs: &[FrameInput<'_>],
+        outs: &mut [FrameScores],
+    ) -> Result<bool> {
+        let Some(first) = inputs.first() else {
+            return Ok(true);
+        };
+        self.check("reference", &first.reference)?;
+        for input in inputs {
+            self.check("distorted", &input.distorted)?;
+        }
         self.core.compute_reference(
-            input.reference.luma(),
+            first.reference.luma(),
             &mut self.buf.scratch,
             &mut self.reference,
         );
-        Ok(Some(Box::new(PreparedReference)))
-    }
-
-    fn extract_prepared(
-        &mut self,
-        input: &FrameInput<'_>,
-        state: &ReferenceState,
-        out: &mut FrameScores,
-    ) -> Result<()> {
-        if !state.is::<PreparedReference>() {
-            return self.extract(input, out);
+        for (input, out) in inputs.iter().zip(outs.iter_mut()) {
+            self.finish(input.distorted.luma(), out);
         }
-        self.check("distorted", &input.distorted)?;
-        self.finish(input.distorted.luma(), out);
-        Ok(())
+        Ok(true)
     }
 }
 

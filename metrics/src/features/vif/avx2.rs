@@ -28,6 +28,7 @@
 #![allow(unused_unsafe)]
 
 use std::arch::x86_64::*;
+use std::ops::Range;
 
 use super::scalar::{self, vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
 use super::{lane_row_len, PlanePair, RefStats, Scratch};
@@ -1100,7 +1101,7 @@ unsafe fn vertical_row<T: Sample, const FW: usize, const M: u8>(
     }
 }
 
-/// Reference half of the statistic of one scale (see [`super::StatRefFn`]).
+/// Reference half of the statistic of one scale over `rows` (see [`super::StatRefFn`]).
 ///
 /// # Safety
 /// AVX2; for `u8`, `FW == 17` and `bpc == 8`.
@@ -1108,16 +1109,20 @@ unsafe fn vertical_row<T: Sample, const FW: usize, const M: u8>(
 unsafe fn stat_ref<T: Sample, const FW: usize>(
     p: &PlanePair<'_, T>,
     bpc: u32,
+    rows: Range<usize>,
     st: &mut RefStats,
     s: &mut Scratch,
-) {
+) -> VifAccum {
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
     let rs = lane_row_len(s.width);
     assert!(w <= s.width, "scratch narrower than the plane");
     assert!(w > half && h > half, "plane smaller than the filter");
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()),
+        "band outside the plane or the store"
+    );
     let n = w.next_multiple_of(16);
-    assert!(st.stride >= n && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
@@ -1127,21 +1132,21 @@ unsafe fn stat_ref<T: Sample, const FW: usize>(
     unsafe {
         let vsh = VShifts::new(shifts);
         let egl = _mm256_setzero_pd();
-        for i in 0..h {
+        for (b, i) in rows.enumerate() {
             vertical_row::<T, FW, REF>(p, i, shifts, &vsh, lanes, rs);
             for k in [MU1, XXL, XXH] {
                 pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
             }
-            let row = i * st.stride..i * st.stride + n;
+            let row = b * st.stride..b * st.stride + n;
             let (mu1, sigma1) = (&mut st.mu1[row.clone()], &mut st.sigma1[row]);
             horizontal_ref::<FW>(lanes, rs, w, mu1, sigma1);
             terms_row::<true, false>(sigma1, &[], &[], w, table32, egl, &mut den);
         }
     }
-    st.den = den;
+    den
 }
 
-/// Distorted half of the statistic of one scale (see [`super::StatDisFn`]).
+/// Distorted half of the statistic of one scale over `rows` (see [`super::StatDisFn`]).
 ///
 /// # Safety
 /// AVX2; for `u8`, `FW == 17` and `bpc == 8`.
@@ -1150,6 +1155,7 @@ unsafe fn stat_dis<T: Sample, const FW: usize>(
     p: &PlanePair<'_, T>,
     bpc: u32,
     egl: f64,
+    rows: Range<usize>,
     st: &RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
@@ -1158,8 +1164,11 @@ unsafe fn stat_dis<T: Sample, const FW: usize>(
     let rs = lane_row_len(s.width);
     assert!(w <= s.width, "scratch narrower than the plane");
     assert!(w > half && h > half, "plane smaller than the filter");
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()),
+        "band outside the plane or the store"
+    );
     let n = w.next_multiple_of(16);
-    assert!(st.stride >= n && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
@@ -1170,12 +1179,12 @@ unsafe fn stat_dis<T: Sample, const FW: usize>(
     unsafe {
         let vsh = VShifts::new(shifts);
         let egl_v = _mm256_set1_pd(egl);
-        for i in 0..h {
+        for (b, i) in rows.enumerate() {
             vertical_row::<T, FW, DIS>(p, i, shifts, &vsh, lanes, rs);
             for k in [MU2, YYL, YYH, XYL, XYH] {
                 pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
             }
-            let row = i * st.stride..i * st.stride + n;
+            let row = b * st.stride..b * st.stride + n;
             horizontal_dis::<FW>(lanes, rs, w, &st.mu1[row.clone()], sig);
             let (s2, s12) = sig.split_at(n);
             terms_row::<false, true>(&st.sigma1[row], s2, s12, w, table32, egl_v, &mut acc);
@@ -1671,15 +1680,16 @@ pub fn stat_ref_u8(
     p: &PlanePair<'_, u8>,
     scale: usize,
     bpc: u32,
+    rows: Range<usize>,
     st: &mut RefStats,
     s: &mut Scratch,
-) {
+) -> VifAccum {
     check_avx2();
     if scale != 0 || bpc != 8 {
-        return super::fast_scalar::stat_ref(p, scale, bpc, st, s);
+        return super::fast_scalar::stat_ref(p, scale, bpc, rows, st, s);
     }
     // SAFETY: AVX2 is present (checked above); u8 runs with FW = 17 and bpc = 8.
-    unsafe { stat_ref::<u8, 17>(p, bpc, st, s) }
+    unsafe { stat_ref::<u8, 17>(p, bpc, rows, st, s) }
 }
 
 /// AVX2 reference half of the statistic of 16-bit planes.
@@ -1687,17 +1697,18 @@ pub fn stat_ref_u16(
     p: &PlanePair<'_, u16>,
     scale: usize,
     bpc: u32,
+    rows: Range<usize>,
     st: &mut RefStats,
     s: &mut Scratch,
-) {
+) -> VifAccum {
     check_avx2();
     // SAFETY: AVX2 is present (checked above).
     unsafe {
         match scale {
-            0 => stat_ref::<u16, 17>(p, bpc, st, s),
-            1 => stat_ref::<u16, 9>(p, bpc, st, s),
-            2 => stat_ref::<u16, 5>(p, bpc, st, s),
-            3 => stat_ref::<u16, 3>(p, bpc, st, s),
+            0 => stat_ref::<u16, 17>(p, bpc, rows, st, s),
+            1 => stat_ref::<u16, 9>(p, bpc, rows, st, s),
+            2 => stat_ref::<u16, 5>(p, bpc, rows, st, s),
+            3 => stat_ref::<u16, 3>(p, bpc, rows, st, s),
             _ => panic!("integer VIF has scales 0..=3, not {scale}"),
         }
     }
@@ -1709,15 +1720,16 @@ pub fn stat_dis_u8(
     scale: usize,
     bpc: u32,
     egl: f64,
+    rows: Range<usize>,
     st: &RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
     check_avx2();
     if scale != 0 || bpc != 8 {
-        return super::fast_scalar::stat_dis(p, scale, bpc, egl, st, s);
+        return super::fast_scalar::stat_dis(p, scale, bpc, egl, rows, st, s);
     }
     // SAFETY: AVX2 is present (checked above); u8 runs with FW = 17 and bpc = 8.
-    unsafe { stat_dis::<u8, 17>(p, bpc, egl, st, s) }
+    unsafe { stat_dis::<u8, 17>(p, bpc, egl, rows, st, s) }
 }
 
 /// AVX2 distorted half of the statistic of 16-bit planes.
@@ -1726,6 +1738,7 @@ pub fn stat_dis_u16(
     scale: usize,
     bpc: u32,
     egl: f64,
+    rows: Range<usize>,
     st: &RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
@@ -1733,10 +1746,10 @@ pub fn stat_dis_u16(
     // SAFETY: AVX2 is present (checked above).
     unsafe {
         match scale {
-            0 => stat_dis::<u16, 17>(p, bpc, egl, st, s),
-            1 => stat_dis::<u16, 9>(p, bpc, egl, st, s),
-            2 => stat_dis::<u16, 5>(p, bpc, egl, st, s),
-            3 => stat_dis::<u16, 3>(p, bpc, egl, st, s),
+            0 => stat_dis::<u16, 17>(p, bpc, egl, rows, st, s),
+            1 => stat_dis::<u16, 9>(p, bpc, egl, rows, st, s),
+            2 => stat_dis::<u16, 5>(p, bpc, egl, rows, st, s),
+            3 => stat_dis::<u16, 3>(p, bpc, egl, rows, st, s),
             _ => panic!("integer VIF has scales 0..=3, not {scale}"),
         }
     }

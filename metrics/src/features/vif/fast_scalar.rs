@@ -16,6 +16,7 @@ use super::scalar::{
     MAX_HALF,
 };
 use super::{PlanePair, RefStats, Scratch};
+use std::ops::Range;
 
 /// Columns filtered per pass: keeps the accumulators in L1 (5 arrays of at most 8 bytes).
 pub const CHUNK: usize = 512;
@@ -388,18 +389,22 @@ fn horizontal_dis_chunk(
     }
 }
 
-/// Reference half of one scale's statistic (see [`super::StatRefFn`]): σ₁² and the mean per
-/// pixel in natural order, and the denominator accumulators.
+/// Reference half of one scale's statistic over `rows` (see [`super::StatRefFn`]): σ₁² and
+/// the mean per pixel in natural order, and the denominator accumulators.
 pub fn stat_ref<T: Sample>(
     p: &PlanePair<'_, T>,
     scale: usize,
     bpc: u32,
+    rows: Range<usize>,
     st: &mut RefStats,
     s: &mut Scratch,
-) {
+) -> VifAccum {
     let (w, h) = (p.width(), p.height());
     assert!(w <= s.width(), "scratch narrower than the plane");
-    assert!(st.stride >= w && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()),
+        "band outside the plane or the store"
+    );
     let filt = FILTERS[scale];
     let fw = filt.len();
     let half = fw / 2;
@@ -409,7 +414,7 @@ pub fn stat_ref<T: Sample>(
     let mut den = VifAccum::default();
     let mut rows_r: [&[T]; 17] = [&[]; 17];
     let mut rows_d: [&[T]; 17] = [&[]; 17];
-    for i in 0..h {
+    for (b, i) in rows.enumerate() {
         p.tap_rows(i, fw, &mut rows_r, &mut rows_d);
         // the distorted streams are computed from the reference too, and ignored
         for c0 in (0..w).step_by(CHUNK) {
@@ -418,29 +423,34 @@ pub fn stat_ref<T: Sample>(
         }
         pad_row(&mut f.rows[0], w, half);
         pad_row(&mut f.rows[2], w, half);
-        let row = i * st.stride..i * st.stride + w;
+        let row = b * st.stride..b * st.stride + w;
         let (mu1, sigma1) = (&mut st.mu1[row.clone()], &mut st.sigma1[row]);
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);
             horizontal_ref_chunk(filt, c0, n, table, f, mu1, sigma1, &mut den);
         }
     }
-    st.den = den;
+    den
 }
 
-/// Distorted half of one scale's statistic (see [`super::StatDisFn`]), given the reference's
-/// [`stat_ref`].
+/// Distorted half of one scale's statistic over `rows` (see [`super::StatDisFn`]), given the
+/// reference's [`stat_ref`] of the same rows.
+#[allow(clippy::too_many_arguments)]
 pub fn stat_dis<T: Sample>(
     p: &PlanePair<'_, T>,
     scale: usize,
     bpc: u32,
     egl: f64,
+    rows: Range<usize>,
     st: &RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
     let (w, h) = (p.width(), p.height());
     assert!(w <= s.width(), "scratch narrower than the plane");
-    assert!(st.stride >= w && st.mu1.len() >= st.stride * h && st.sigma1.len() >= st.stride * h);
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()),
+        "band outside the plane or the store"
+    );
     let filt = FILTERS[scale];
     let fw = filt.len();
     let half = fw / 2;
@@ -450,7 +460,7 @@ pub fn stat_dis<T: Sample>(
     let mut acc = VifAccum::default();
     let mut rows_r: [&[T]; 17] = [&[]; 17];
     let mut rows_d: [&[T]; 17] = [&[]; 17];
-    for i in 0..h {
+    for (b, i) in rows.enumerate() {
         p.tap_rows(i, fw, &mut rows_r, &mut rows_d);
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);
@@ -459,7 +469,7 @@ pub fn stat_dis<T: Sample>(
         for r in [1, 3, 4] {
             pad_row(&mut f.rows[r], w, half);
         }
-        let row = i * st.stride..i * st.stride + w;
+        let row = b * st.stride..b * st.stride + w;
         let (mu1, sigma1) = (&st.mu1[row.clone()], &st.sigma1[row]);
         for c0 in (0..w).step_by(CHUNK) {
             let n = CHUNK.min(w - c0);

@@ -18,13 +18,12 @@ pub mod avx512;
 pub mod fast_scalar;
 pub mod scalar;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::cpu::{cpu_level, CpuLevel};
 use crate::error::{Error, Result};
-use crate::features::{
-    output_names, Extractor, ExtractorDef, FrameInput, FrameScores, ReferenceState,
-};
+use crate::features::{output_names, Extractor, ExtractorDef, FrameInput, FrameScores};
 use crate::frame::{Geometry, Plane, PlaneRef};
 use crate::options::{OptKind, OptSpec, Options};
 
@@ -143,7 +142,7 @@ pub fn create_with(
         scaled_ref: [scaled(1), scaled(2), scaled(3)],
         scaled_dis: [scaled(1), scaled(2), scaled(3)],
         scratch: Scratch::new(w),
-        prepared: None,
+        group: None,
     }))
 }
 
@@ -159,23 +158,24 @@ struct IntegerVif {
     scaled_ref: [Vec<u16>; 3],
     scaled_dis: [Vec<u16>; 3],
     scratch: Scratch,
-    /// Reference-only results of the current frame when one reference is scored against
-    /// several distorted inputs (allocated on the first `prepare_reference`).
-    prepared: Option<Box<Prepared>>,
+    /// Buffers of the group path (one reference, several distorted inputs), allocated on the
+    /// first group.
+    group: Option<Box<GroupBuffers>>,
 }
 
-/// What [`Extractor::prepare_reference`] keeps for the distorted inputs of one frame.
-struct Prepared {
-    /// The reference's per-pixel statistic of every scale (scale 0 unused when skipped).
-    stats: [RefStats; 4],
-    /// The reference's decimated planes of scales 1..3.
-    scaled_ref: [Vec<u16>; 3],
-    /// Whether `stats` and `scaled_ref` hold the reference of the frame being scored.
-    valid: bool,
+/// Buffers of [`IntegerVif`]'s group path.
+struct GroupBuffers {
+    /// The reference's share of the statistic for one band of rows.
+    band: RefStats,
+    /// Decimated planes of scales 1..3 of each distorted input.
+    scaled_dis: Vec<[Vec<u16>; 3]>,
 }
 
-/// Marker returned by `prepare_reference`: the reference results stay in the instance.
-struct PreparedReference;
+/// Rows per band of the group path: the reference's statistic of one band (8 bytes a pixel)
+/// stays in cache while every distorted input reads it.
+fn band_rows(width: usize) -> usize {
+    (16384 / width.max(1)).clamp(4, 64)
+}
 
 impl IntegerVif {
     /// Numerator/denominator of every scale (scale 0 left at zero when skipped).
@@ -195,75 +195,87 @@ impl IntegerVif {
         out
     }
 
-    /// The reference-only half of every scale, kept in `self.prepared`.
-    fn prepare<T: Sample>(&mut self, r: Plane<'_, T>, sk: &SharedKernels) {
-        let (w, h) = (self.geometry.width, self.geometry.height);
-        let bpc = self.geometry.bit_depth;
-        let skip0 = self.skip_scale0;
-        let p = self.prepared.get_or_insert_with(|| {
-            let scaled = |s: usize| vec![0u16; (w >> s) * (h >> s)];
-            // scale 0, the largest, only when it is computed
-            let keep = |s: usize| if s == 0 && skip0 { 0 } else { 1 };
-            Box::new(Prepared {
-                stats: std::array::from_fn(|s| {
-                    RefStats::new((w >> s) * keep(s), (h >> s) * keep(s))
-                }),
-                scaled_ref: [scaled(1), scaled(2), scaled(3)],
-                valid: false,
-            })
-        });
-        let src = PlanePair::new(r.data(), r.stride(), r.data(), r.stride(), w, h);
-        if !self.skip_scale0 {
-            T::stat_ref(sk)(&src, 0, bpc, &mut p.stats[0], &mut self.scratch);
-        }
-        T::decimate_one(sk)(&src, 1, bpc, &mut p.scaled_ref[0], &mut self.scratch);
-        for scale in 1..4 {
-            let (w, h) = (w >> scale, h >> scale);
-            let (lo, hi) = p.scaled_ref.split_at_mut(scale);
-            let plane = &lo[scale - 1];
-            let src = PlanePair::new(plane, w, plane, w, w, h);
-            (sk.stat_ref_u16)(&src, scale, bpc, &mut p.stats[scale], &mut self.scratch);
-            if scale < 3 {
-                (sk.decimate_one_u16)(&src, scale + 1, bpc, &mut hi[0], &mut self.scratch);
-            }
-        }
-        p.valid = true;
-    }
-
-    /// Numerator/denominator of every scale from the prepared reference and `d`.
-    fn compute_prepared<T: Sample>(
+    /// Numerator/denominator of every scale of the reference `r` against each of `ds`
+    /// (the group path): band by band, the reference half of a scale's statistic once, then
+    /// the distorted half of every input; each input's decimation on its own.
+    fn compute_group<T: Sample>(
         &mut self,
         r: Plane<'_, T>,
-        d: Plane<'_, T>,
+        ds: &[Plane<'_, T>],
         sk: &SharedKernels,
-    ) -> [(f32, f32); 4] {
+    ) -> Vec<[(f32, f32); 4]> {
         let (w, h) = (self.geometry.width, self.geometry.height);
         let bpc = self.geometry.bit_depth;
-        let p = self.prepared.as_deref().expect("prepared reference");
-        let with_den = |num: VifAccum, st: &RefStats| {
-            VifAccum {
-                den_log: st.den.den_log,
-                den_non_log: st.den.den_non_log,
-                ..num
-            }
-            .num_den()
-        };
-        let src = PlanePair::new(r.data(), r.stride(), d.data(), d.stride(), w, h);
-        let mut out = [(0.0f32, 0.0f32); 4];
-        if !self.skip_scale0 {
-            let num = T::stat_dis(sk)(&src, 0, bpc, self.egl, &p.stats[0], &mut self.scratch);
-            out[0] = with_den(num, &p.stats[0]);
+        let scaled = |s: usize| vec![0u16; (w >> s) * (h >> s)];
+        let g = self.group.get_or_insert_with(|| {
+            Box::new(GroupBuffers {
+                band: RefStats::new(w, band_rows(w)),
+                scaled_dis: Vec::new(),
+            })
+        });
+        while g.scaled_dis.len() < ds.len() {
+            g.scaled_dis.push([scaled(1), scaled(2), scaled(3)]);
         }
-        T::decimate_one(sk)(&src, 1, bpc, &mut self.scaled_dis[0], &mut self.scratch);
+        let mut out = vec![[(0.0f32, 0.0f32); 4]; ds.len()];
+        let rp = PlanePair::new(r.data(), r.stride(), r.data(), r.stride(), w, h);
+        let pairs: Vec<PlanePair<'_, T>> = ds
+            .iter()
+            .map(|d| PlanePair::new(r.data(), r.stride(), d.data(), d.stride(), w, h))
+            .collect();
+        if !self.skip_scale0 {
+            let nd = band_statistic(
+                (T::stat_ref(sk), T::stat_dis(sk)),
+                &rp,
+                &pairs,
+                0,
+                bpc,
+                self.egl,
+                &mut g.band,
+                &mut self.scratch,
+            );
+            for (o, nd) in out.iter_mut().zip(nd) {
+                o[0] = nd;
+            }
+        }
+        T::decimate_one(sk)(&rp, 1, bpc, &mut self.scaled_ref[0], &mut self.scratch);
+        for (p, sd) in pairs.iter().zip(g.scaled_dis.iter_mut()) {
+            T::decimate_one(sk)(p, 1, bpc, &mut sd[0], &mut self.scratch);
+        }
         for scale in 1..4 {
             let (w, h) = (w >> scale, h >> scale);
-            let (lo_d, hi_d) = self.scaled_dis.split_at_mut(scale);
-            let src = PlanePair::new(&p.scaled_ref[scale - 1], w, &lo_d[scale - 1], w, w, h);
-            let st = &p.stats[scale];
-            let num = (sk.stat_dis_u16)(&src, scale, bpc, self.egl, st, &mut self.scratch);
-            out[scale] = with_den(num, st);
+            let (lo_r, hi_r) = self.scaled_ref.split_at_mut(scale);
+            let plane = &lo_r[scale - 1];
+            let rp = PlanePair::new(plane, w, plane, w, w, h);
+            // each input's planes of this scale (read) and of the next ones (written)
+            let (lo_d, mut hi_d): (Vec<_>, Vec<_>) = g.scaled_dis[..ds.len()]
+                .iter_mut()
+                .map(|sd| {
+                    let (lo, hi) = sd.split_at_mut(scale);
+                    (&*lo, hi)
+                })
+                .unzip();
+            let pairs: Vec<PlanePair<'_, u16>> = lo_d
+                .iter()
+                .map(|&lo| PlanePair::new(plane, w, &lo[scale - 1], w, w, h))
+                .collect();
+            let nd = band_statistic(
+                (sk.stat_ref_u16, sk.stat_dis_u16),
+                &rp,
+                &pairs,
+                scale,
+                bpc,
+                self.egl,
+                &mut g.band,
+                &mut self.scratch,
+            );
+            for (o, nd) in out.iter_mut().zip(nd) {
+                o[scale] = nd;
+            }
             if scale < 3 {
-                (sk.decimate_one_u16)(&src, scale + 1, bpc, &mut hi_d[0], &mut self.scratch);
+                (sk.decimate_one_u16)(&rp, scale + 1, bpc, &mut hi_r[0], &mut self.scratch);
+                for (p, hi) in pairs.iter().zip(hi_d.iter_mut()) {
+                    (sk.decimate_one_u16)(p, scale + 1, bpc, &mut hi[0], &mut self.scratch);
+                }
             }
         }
         out
@@ -318,78 +330,100 @@ impl IntegerVif {
 
 impl Extractor for IntegerVif {
     fn extract(&mut self, input: &FrameInput<'_>, out: &mut FrameScores) -> Result<()> {
-        self.score(input, None, out)
-    }
-
-    /// Computes the reference's decimated planes and its share of every scale's statistic
-    /// once for several distorted inputs (kernels with a shared path only).
-    fn prepare_reference(&mut self, input: &FrameInput<'_>) -> Result<Option<ReferenceState>> {
-        let Some(sk) = self.kernels.shared else {
-            return Ok(None);
-        };
-        let rg = input.reference.geometry();
-        self.check(rg, rg)?;
-        if let Some(p) = self.prepared.as_deref_mut() {
-            p.valid = false;
-        }
-        match input.reference.luma() {
-            PlaneRef::U8(r) => self.prepare(r, &sk),
-            PlaneRef::U16(r) => self.prepare(r, &sk),
-        }
-        Ok(Some(Box::new(PreparedReference)))
-    }
-
-    fn extract_prepared(
-        &mut self,
-        input: &FrameInput<'_>,
-        state: &ReferenceState,
-        out: &mut FrameScores,
-    ) -> Result<()> {
-        let ready = self.prepared.as_deref().is_some_and(|p| p.valid);
-        let Some(sk) = self.kernels.shared.filter(|_| ready) else {
-            return self.extract(input, out);
-        };
-        if !state.is::<PreparedReference>() {
-            return self.extract(input, out);
-        }
-        self.score(input, Some(&sk), out)
-    }
-}
-
-impl IntegerVif {
-    /// Scores one pair: from scratch, or with `shared` against the prepared reference.
-    fn score(
-        &mut self,
-        input: &FrameInput<'_>,
-        shared: Option<&SharedKernels>,
-        out: &mut FrameScores,
-    ) -> Result<()> {
         self.check(input.reference.geometry(), input.distorted.geometry())?;
         let nd = match (input.reference.luma(), input.distorted.luma()) {
-            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute_any(r, d, shared),
-            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute_any(r, d, shared),
-            _ => {
-                return Err(Error::extraction(
-                    "vif",
-                    "reference and distorted sample types differ",
-                ))
-            }
+            (PlaneRef::U8(r), PlaneRef::U8(d)) => self.compute(r, d),
+            (PlaneRef::U16(r), PlaneRef::U16(d)) => self.compute(r, d),
+            _ => return Err(mixed_types()),
         };
         write_scores(&self.names, self.skip_scale0, self.debug, &nd, out);
         Ok(())
     }
 
-    fn compute_any<T: Sample>(
+    /// Kernels with a shared-reference path (every level but the oracle) compute the
+    /// reference's decimated planes and its share of every scale's statistic once.
+    fn extract_group(
+        &mut self,
+        inputs: &[FrameInput<'_>],
+        outs: &mut [FrameScores],
+    ) -> Result<bool> {
+        let Some(sk) = self.kernels.shared else {
+            return Ok(false);
+        };
+        let Some(first) = inputs.first() else {
+            return Ok(true);
+        };
+        for input in inputs {
+            self.check(first.reference.geometry(), input.distorted.geometry())?;
+        }
+        let nds = match first.reference.luma() {
+            PlaneRef::U8(r) => self.group_typed(r, inputs, &sk)?,
+            PlaneRef::U16(r) => self.group_typed(r, inputs, &sk)?,
+        };
+        for (nd, out) in nds.iter().zip(outs.iter_mut()) {
+            write_scores(&self.names, self.skip_scale0, self.debug, nd, out);
+        }
+        Ok(true)
+    }
+}
+
+impl IntegerVif {
+    /// [`IntegerVif::compute_group`] once every distorted plane has the reference's sample
+    /// type.
+    fn group_typed<T: Sample>(
         &mut self,
         r: Plane<'_, T>,
-        d: Plane<'_, T>,
-        shared: Option<&SharedKernels>,
-    ) -> [(f32, f32); 4] {
-        match shared {
-            Some(sk) => self.compute_prepared(r, d, sk),
-            None => self.compute(r, d),
-        }
+        inputs: &[FrameInput<'_>],
+        sk: &SharedKernels,
+    ) -> Result<Vec<[(f32, f32); 4]>> {
+        let ds = inputs
+            .iter()
+            .map(|i| T::plane(i.distorted.luma()).ok_or_else(mixed_types))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.compute_group(r, &ds, sk))
     }
+}
+
+fn mixed_types() -> Error {
+    Error::extraction("vif", "reference and distorted sample types differ")
+}
+
+/// One scale's statistic of `pairs` (one reference, several distorted planes) through the
+/// shared kernels, band by band of `band`'s rows: the reference half of a band, then the
+/// distorted half of every pair while the band is in cache. Numerator/denominator per pair.
+#[allow(clippy::too_many_arguments)]
+fn band_statistic<T>(
+    (stat_ref, stat_dis): (StatRefFn<T>, StatDisFn<T>),
+    reference: &PlanePair<'_, T>,
+    pairs: &[PlanePair<'_, T>],
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    band: &mut RefStats,
+    scratch: &mut Scratch,
+) -> Vec<(f32, f32)> {
+    let h = reference.height();
+    let mut den = VifAccum::default();
+    let mut nums = vec![VifAccum::default(); pairs.len()];
+    let mut start = 0;
+    while start < h {
+        let rows = start..(start + band.rows).min(h);
+        den += stat_ref(reference, scale, bpc, rows.clone(), band, scratch);
+        for (p, num) in pairs.iter().zip(nums.iter_mut()) {
+            *num += stat_dis(p, scale, bpc, egl, rows.clone(), band, scratch);
+        }
+        start = rows.end;
+    }
+    nums.iter()
+        .map(|num| {
+            VifAccum {
+                den_log: den.den_log,
+                den_non_log: den.den_non_log,
+                ..*num
+            }
+            .num_den()
+        })
+        .collect()
 }
 
 /// Writes the scores in libvmaf's order (`write_scores`).
@@ -561,44 +595,56 @@ pub type StatisticFn<T> = fn(&PlanePair<'_, T>, usize, u32, f64, &mut Scratch) -
 /// `width/2`×`height/2` low-passed, subsampled planes (rows `width/2` apart).
 pub type DecimateFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut [u16], &mut [u16], &mut Scratch);
 
-/// The reference's share of one scale's statistic, kept for several distorted inputs.
+/// The reference's share of one scale's statistic for a band of rows, kept for several
+/// distorted inputs.
 ///
 /// Per pixel the horizontally filtered Q32 mean `mu1` and σ₁², in an order the kernel level
-/// that wrote them chooses (rows `stride` values apart), plus the scale's denominator
-/// accumulators (`den_log`, `den_non_log`), which depend on σ₁² alone.
+/// that wrote them chooses (rows `stride` values apart, the band's first row first).
 #[derive(Debug, Clone)]
 pub struct RefStats {
     /// Values per row (the width rounded up to 16).
     pub stride: usize,
+    /// Rows the buffers hold.
+    pub rows: usize,
     /// Filtered means, `stride` per row.
     pub mu1: Vec<u32>,
     /// σ₁² (`xx − mu1²`, wrapped as in C), `stride` per row.
     pub sigma1: Vec<i32>,
-    /// The denominator accumulators; the numerator fields stay zero.
-    pub den: VifAccum,
 }
 
 impl RefStats {
-    /// Buffers for a `width`×`height` plane.
-    pub fn new(width: usize, height: usize) -> Self {
+    /// Buffers for `rows` rows of planes up to `width` samples wide.
+    pub fn new(width: usize, rows: usize) -> Self {
         let stride = width.next_multiple_of(16);
         RefStats {
             stride,
-            mu1: vec![0; stride * height],
-            sigma1: vec![0; stride * height],
-            den: VifAccum::default(),
+            rows,
+            mu1: vec![0; stride * rows],
+            sigma1: vec![0; stride * rows],
         }
+    }
+
+    /// Whether the buffers hold `rows` rows of a plane `width` samples wide.
+    pub fn holds(&self, width: usize, rows: usize) -> bool {
+        self.stride >= width.next_multiple_of(16)
+            && rows <= self.rows
+            && self.mu1.len() >= self.stride * rows
+            && self.sigma1.len() >= self.stride * rows
     }
 }
 
-/// Reference half of the shared statistic: `(planes, scale, bpc, store, scratch)`; reads the
-/// reference plane of `planes` only and fills `store`.
-pub type StatRefFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut RefStats, &mut Scratch);
+/// Reference half of the shared statistic: `(planes, scale, bpc, rows, store, scratch)` reads
+/// the reference plane of `planes` only, fills `store` with the band `rows` and returns the
+/// band's denominator accumulators (`den_log`, `den_non_log`, which depend on σ₁² alone; the
+/// others zero).
+pub type StatRefFn<T> =
+    fn(&PlanePair<'_, T>, usize, u32, Range<usize>, &mut RefStats, &mut Scratch) -> VifAccum;
 
-/// Distorted half of the shared statistic: `(planes, scale, bpc, egl, store, scratch)` → the
-/// numerator accumulators (`num_log`, `num_non_log`; the others zero), given the reference's
-/// `store` written by the same level's [`StatRefFn`].
-pub type StatDisFn<T> = fn(&PlanePair<'_, T>, usize, u32, f64, &RefStats, &mut Scratch) -> VifAccum;
+/// Distorted half of the shared statistic: `(planes, scale, bpc, egl, rows, store, scratch)` →
+/// the numerator accumulators of the band `rows` (`num_log`, `num_non_log`; the others zero),
+/// given the reference's `store` of the same band written by the same level's [`StatRefFn`].
+pub type StatDisFn<T> =
+    fn(&PlanePair<'_, T>, usize, u32, f64, Range<usize>, &RefStats, &mut Scratch) -> VifAccum;
 
 /// One-plane decimation: `(planes, to_scale, bpc, dst, scratch)` decimates the distorted plane
 /// of `planes` only (see [`DecimateFn`]).
@@ -785,6 +831,8 @@ trait Sample: Copy + Into<u32> {
     fn stat_ref(k: &SharedKernels) -> StatRefFn<Self>;
     fn stat_dis(k: &SharedKernels) -> StatDisFn<Self>;
     fn decimate_one(k: &SharedKernels) -> DecimateOneFn<Self>;
+    /// The plane if its samples are `Self`.
+    fn plane(p: PlaneRef<'_>) -> Option<Plane<'_, Self>>;
 }
 
 impl Sample for u8 {
@@ -803,6 +851,12 @@ impl Sample for u8 {
     fn decimate_one(k: &SharedKernels) -> DecimateOneFn<u8> {
         k.decimate_one_u8
     }
+    fn plane(p: PlaneRef<'_>) -> Option<Plane<'_, u8>> {
+        match p {
+            PlaneRef::U8(p) => Some(p),
+            PlaneRef::U16(_) => None,
+        }
+    }
 }
 
 impl Sample for u16 {
@@ -820,5 +874,11 @@ impl Sample for u16 {
     }
     fn decimate_one(k: &SharedKernels) -> DecimateOneFn<u16> {
         k.decimate_one_u16
+    }
+    fn plane(p: PlaneRef<'_>) -> Option<Plane<'_, u16>> {
+        match p {
+            PlaneRef::U16(p) => Some(p),
+            PlaneRef::U8(_) => None,
+        }
     }
 }

@@ -155,6 +155,15 @@ pub struct VifAccum {
     pub den_non_log: i64,
 }
 
+impl std::ops::AddAssign for VifAccum {
+    fn add_assign(&mut self, o: VifAccum) {
+        self.num_log += o.num_log;
+        self.den_log += o.den_log;
+        self.num_non_log += o.num_non_log;
+        self.den_non_log += o.den_non_log;
+    }
+}
+
 impl VifAccum {
     /// Numerator and denominator of the scale, in `f32` as libvmaf stores them.
     pub fn num_den(&self) -> (f32, f32) {
