@@ -2,7 +2,8 @@
 //! decimation per target scale) and the whole extractor, per CPU level and bit depth.
 //!
 //! `cargo bench -p rvmaf-benches --bench vif` (filter with e.g. `-- 'vif/frame'`). Times are per
-//! call; a `frame` is one reference/distorted pair through all four scales.
+//! call; a `frame` is one reference/distorted pair through all four scales, a `group4` one
+//! reference against four distorted pictures through the group path.
 
 // criterion_group!/criterion_main! expand to undocumented items
 #![allow(missing_docs)]
@@ -97,6 +98,50 @@ fn bench_frame(c: &mut Criterion) {
     g.finish();
 }
 
+/// One reference against 4 distorted pictures through the extractor's group path (ms per
+/// group; compare with 4 × `vif/frame`).
+fn bench_group(c: &mut Criterion) {
+    let mut g = c.benchmark_group("vif/group4");
+    g.sample_size(10);
+    for bpc in [8u32, 10] {
+        let (r, d) = content(bpc);
+        let rp = picture(bpc, &r);
+        // four encodes: the distorted content shifted by a few samples each
+        let dps: Vec<Picture> = (0..4)
+            .map(|k| {
+                let mut dk = d.clone();
+                dk.rotate_left(k);
+                picture(bpc, &dk)
+            })
+            .collect();
+        let def = features::by_name("vif").unwrap();
+        let opts = def.parse_options(&FeatureDict::new()).unwrap();
+        for level in levels() {
+            let mut ext = vif::create_at(&opts, rp.geometry(), level).unwrap();
+            let mut outs = vec![FrameScores::new(); dps.len()];
+            let id = BenchmarkId::new(format!("{bpc}bit"), level.as_str());
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    outs.iter_mut().for_each(FrameScores::clear);
+                    let inputs: Vec<FrameInput<'_>> = dps
+                        .iter()
+                        .map(|dp| FrameInput {
+                            index: 0,
+                            reference: rp.view(),
+                            distorted: dp.view(),
+                            prev_ref: None,
+                            prev_prev_ref: None,
+                        })
+                        .collect();
+                    assert!(ext.extract_group(&inputs, &mut outs).unwrap());
+                    black_box(&outs);
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
 /// Every kernel on the planes the extractor would hand it.
 fn bench_kernels(c: &mut Criterion) {
     let mut g = c.benchmark_group("vif/kernel");
@@ -177,5 +222,5 @@ fn bench_kernels(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_frame, bench_kernels);
+criterion_group!(benches, bench_frame, bench_group, bench_kernels);
 criterion_main!(benches);
