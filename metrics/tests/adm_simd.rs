@@ -756,3 +756,80 @@ fn extractor_parity_all_levels() {
         }
     }
 }
+
+/// One reference against several distorted pictures through `extract_group` gives exactly the
+/// scores of separate `extract` runs, at every level, with groups of changing size on the same
+/// instance and plain extracts in between.
+#[test]
+fn extractor_group_equals_separate_runs() {
+    let mut levels = vec![CpuLevel::Scalar];
+    levels.extend(simd_levels().iter().map(|k| k.level()));
+    let def = features::by_name("adm").unwrap();
+    let bits = |s: &FrameScores| -> Vec<(String, u64)> {
+        s.entries()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_bits()))
+            .collect()
+    };
+    for (si, &(w, h, bpc, opts)) in [
+        (33usize, 33usize, 8u32, "debug=true"),
+        (
+            97,
+            71,
+            10,
+            "debug=true:adm_enhn_gain_limit=1.3:adm_csf_mode=2",
+        ),
+        (
+            64,
+            48,
+            12,
+            "debug=true:adm_skip_scale0=true:adm_skip_aim=true",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let o = def
+            .parse_options(&FeatureDict::parse_colon_list(opts).unwrap())
+            .unwrap();
+        for &level in &levels {
+            let g = picture(w, h, bpc, 0, false).geometry();
+            let mut grouped = adm::create_at(&o, g, level).unwrap();
+            let mut separate = adm::create_at(&o, g, level).unwrap();
+            // groups of 3, 1 and 4 distorted pictures (the last one flat)
+            for (f, n) in [3usize, 1, 4].into_iter().enumerate() {
+                let seed = 1000 * si as u64 + 10 * f as u64;
+                let r = picture(w, h, bpc, seed, false);
+                let ds: Vec<Picture> = (0..n)
+                    .map(|k| picture(w, h, bpc, seed + 1 + k as u64, k == 3))
+                    .collect();
+                let inputs: Vec<FrameInput<'_>> = ds
+                    .iter()
+                    .map(|d| FrameInput {
+                        index: f,
+                        reference: r.view(),
+                        distorted: d.view(),
+                        prev_ref: None,
+                        prev_prev_ref: None,
+                    })
+                    .collect();
+                let mut got = vec![FrameScores::new(); n];
+                assert!(grouped.extract_group(&inputs, &mut got).unwrap());
+                for (k, inp) in inputs.iter().enumerate() {
+                    let mut want = FrameScores::new();
+                    separate.extract(inp, &mut want).unwrap();
+                    assert!(!want.entries().is_empty());
+                    assert_eq!(
+                        bits(&got[k]),
+                        bits(&want),
+                        "{level:?} {w}x{h} {bpc}-bit [{opts}] frame {f} input {k}"
+                    );
+                }
+                // a plain extract on the grouped instance between groups
+                let mut plain = FrameScores::new();
+                grouped.extract(&inputs[0], &mut plain).unwrap();
+                assert_eq!(bits(&plain), bits(&got[0]), "{level:?} plain after group");
+            }
+        }
+    }
+}
