@@ -686,7 +686,8 @@ fn extractor_group_equals_separate_runs() {
     kernels.extend(vector_levels());
     let def = features::by_name("vif").unwrap();
     let mut rng = StdRng::seed_from_u64(0xf00d);
-    let sizes = [(16, 16), (37, 21), (67, 45), (129, 33)];
+    // 520x70 runs scale 0 in several bands of rows
+    let sizes = [(16, 16), (37, 21), (67, 45), (129, 33), (520, 70)];
     let opts = [
         "",
         "debug=true",
