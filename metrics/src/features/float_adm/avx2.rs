@@ -1,7 +1,6 @@
-//! AVX2 twins of float ADM's wavelet, decoupling, CSF weighting and contrast masking
-//! ([`super::scalar::dwt2`], [`super::scalar::decouple`], [`super::scalar::csf`],
-//! [`super::scalar::cm`]: libvmaf's `adm_dwt2_s`, `adm_decouple_s`, `adm_csf_s`, `adm_cm_s`),
-//! bit-exact with them.
+//! AVX2 twins of float ADM's wavelet, decoupling and contrast masking
+//! ([`super::scalar::dwt2`], [`super::scalar::decouple`], [`super::scalar::cm`]: libvmaf's
+//! `adm_dwt2_s`, `adm_decouple_s`, `adm_cm_s`), bit-exact with them.
 //!
 //! The wavelet's four-tap sums run lane-wise from 0.0 in tap order: the vertical pass over 8
 //! columns (masked tail), the horizontal pass over 8 outputs whose taps `2j-1..=2j+2` are
@@ -29,7 +28,7 @@ use crate::cpu::f32x8::{load, load_n, pack_mask, store, store_n};
 use super::rcp::TABLE32;
 use super::scalar::{
     cm_rows, cm_terms, cos_1deg_sq, decouple_at, filter_region, fir4, Bands, CmParams, DB2_HI,
-    DB2_LO, DECOUPLE_EPS, ONE_BY_15, ONE_BY_30,
+    DB2_LO, DECOUPLE_EPS, ONE_BY_15,
 };
 
 pub(crate) use crate::cpu::Avx2;
@@ -77,23 +76,6 @@ impl Avx2 {
         unsafe { decouple(rf, ds, r, a, w, h, stride, border_factor, gain_limit) }
     }
 
-    /// [`super::scalar::csf`].
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn csf(
-        self,
-        src: &Bands,
-        dst: &mut Bands,
-        flt: &mut Bands,
-        rfactor: &[f32; 3],
-        w: usize,
-        h: usize,
-        stride: usize,
-        border_factor: f64,
-    ) {
-        // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
-        unsafe { csf(src, dst, flt, rfactor, w, h, stride, border_factor) }
-    }
-
     /// [`super::scalar::cm`]; `terms` is scratch (grown as needed).
     pub(crate) fn cm(
         self,
@@ -109,50 +91,6 @@ impl Avx2 {
         }
         // SAFETY: an `Avx2` value exists only when the CPU supports AVX2.
         unsafe { cm(src, csf_f, csf_a, rfactor, p, terms) }
-    }
-}
-
-/// The CSF weighting, 8 samples at a time (masked at the end of each row): `rf · s` in
-/// `f32`, and `(ONE_BY_30 · |rf · s|)` in `f64` rounded to `f32`, as the scalar code per sample.
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-fn csf(
-    src: &Bands,
-    dst: &mut Bands,
-    flt: &mut Bands,
-    rfactor: &[f32; 3],
-    w: usize,
-    h: usize,
-    stride: usize,
-    border_factor: f64,
-) {
-    let (left, top, right, bottom) = filter_region(w, h, border_factor);
-    let k30 = _mm256_set1_pd(ONE_BY_30);
-    let srcs = src.hvd();
-    let dsts = [&mut dst.h, &mut dst.v, &mut dst.d];
-    let flts = [&mut flt.h, &mut flt.v, &mut flt.d];
-    for (((s, d), f), &rf) in srcs.iter().zip(dsts).zip(flts).zip(rfactor) {
-        let rf = _mm256_set1_ps(rf);
-        for i in top..bottom {
-            let mut j = left;
-            while j < right {
-                let (o, n) = (i * stride + j, (right - j).min(8));
-                let x = if n == 8 { load(s, o) } else { load_n(s, o, n) };
-                let v = _mm256_mul_ps(rf, x);
-                let a = abs(v);
-                let lo = _mm256_mul_pd(k30, _mm256_cvtps_pd(_mm256_castps256_ps128(a)));
-                let hi = _mm256_mul_pd(k30, _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a)));
-                let fl = _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
-                if n == 8 {
-                    store(d, o, v);
-                    store(f, o, fl);
-                } else {
-                    store_n(d, o, n, v);
-                    store_n(f, o, n, fl);
-                }
-                j += n;
-            }
-        }
     }
 }
 
@@ -552,48 +490,6 @@ mod tests {
             }
         }
         b
-    }
-
-    #[test]
-    fn csf_matches_scalar_every_size() {
-        let Some(k) = Avx2::new() else { return };
-        let mut seed = 0xC5F0_0000_1234_5678u64;
-        for w in 1..40 {
-            for h in [1, 2, 5, 11] {
-                let stride = w + 3;
-                let n = stride * h;
-                let mut src = bands(n, &mut seed, 600.0);
-                // tiny, negative-zero and large samples among the random ones
-                for (q, x) in src.h.iter_mut().enumerate() {
-                    match q % 9 {
-                        1 => *x = -0.0,
-                        2 => *x *= 1e-30,
-                        3 => *x *= 1e20,
-                        _ => {}
-                    }
-                }
-                let rfactors = [[0.5f32, 0.25, 0.125], [1.7e-3, 3.3, -0.0], [1.0, 1.0, 9.1]];
-                for (border, rf) in [0.1, 0.0, 0.2].into_iter().zip(rfactors) {
-                    // both start from the same junk outside the region
-                    let junk = bands(n, &mut seed, 7.0);
-                    let (mut d1, mut f1) = (junk.clone(), junk.clone());
-                    let (mut d2, mut f2) = (junk.clone(), junk);
-                    scalar::csf(&src, &mut d1, &mut f1, &rf, w, h, stride, border);
-                    k.csf(&src, &mut d2, &mut f2, &rf, w, h, stride, border);
-                    same_bits(
-                        [
-                            (&d1.h, &d2.h),
-                            (&d1.v, &d2.v),
-                            (&d1.d, &d2.d),
-                            (&f1.h, &f2.h),
-                            (&f1.v, &f2.v),
-                            (&f1.d, &f2.d),
-                        ],
-                        &format!("csf {w}x{h} {border}"),
-                    );
-                }
-            }
-        }
     }
 
     #[test]

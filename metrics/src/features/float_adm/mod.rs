@@ -297,22 +297,6 @@ impl Buffers {
         scalar::cm(src, csf_f, csf_a, rfactor, p)
     }
 
-    /// `adm_csf_s` of the bands the contrast masking of `which` is masked by, at the CPU
-    /// level's kernel: the additive part into `csf_a`/`csf_f` before masking the restored
-    /// part, the restored part into `csf_f`/`csf_a` before masking the additive part (the
-    /// buffers swap roles as in adm.c).
-    fn csf(&mut self, which: CmInput, rfactor: &[f32; 3], w: usize, h: usize, stride: usize) {
-        let (src, dst, flt) = match which {
-            CmInput::Restored => (&self.a, &mut self.csf_a, &mut self.csf_f),
-            CmInput::Additive => (&self.r, &mut self.csf_f, &mut self.csf_a),
-        };
-        #[cfg(target_arch = "x86_64")]
-        if let Some(k) = self.avx2 {
-            return k.csf(src, dst, flt, rfactor, w, h, stride, BORDER_FACTOR);
-        }
-        scalar::csf(src, dst, flt, rfactor, w, h, stride, BORDER_FACTOR)
-    }
-
     /// `compute_adm` (adm.c) on the converted planes of a `w`×`h` picture.
     fn compute(&mut self, w: usize, h: usize, p: &AdmParams) -> AdmResult {
         let numden_limit = 1e-10 * (w * h) as f64 / (1920.0 * 1080.0);
@@ -383,11 +367,29 @@ impl Buffers {
                     p_norm: p.p_norm,
                 };
                 // Masking of the restored part by the CSF-weighted additive part...
-                self.csf(CmInput::Restored, rf, w, h, stride);
+                scalar::csf(
+                    &self.a,
+                    &mut self.csf_a,
+                    &mut self.csf_f,
+                    rf,
+                    w,
+                    h,
+                    stride,
+                    BORDER_FACTOR,
+                );
                 let num_scale = self.cm(CmInput::Restored, rf, &cm);
                 // ...and of the additive part by the CSF-weighted restored part (buffers swap
                 // roles as in adm.c), without the noise floor.
-                self.csf(CmInput::Additive, rf, w, h, stride);
+                scalar::csf(
+                    &self.r,
+                    &mut self.csf_f,
+                    &mut self.csf_a,
+                    rf,
+                    w,
+                    h,
+                    stride,
+                    BORDER_FACTOR,
+                );
                 let aim_cm = CmParams {
                     noise_weight: 0.0,
                     ..cm

@@ -26,7 +26,7 @@ pub const DB2_HI: [f32; 4] = [
 ];
 
 /// `FLOAT_ONE_BY_30` (a `double` literal in C).
-pub(super) const ONE_BY_30: f64 = 0.0333333351;
+const ONE_BY_30: f64 = 0.0333333351;
 /// `FLOAT_ONE_BY_15` (a `double` literal in C).
 pub(super) const ONE_BY_15: f64 = 0.0666666701;
 
