@@ -140,9 +140,9 @@ pub fn create_with(
         geometry,
         kernels,
         scaled_ref: [scaled(1), scaled(2), scaled(3)],
-        scaled_dis: [scaled(1), scaled(2), scaled(3)],
+        scaled_dis: vec![[scaled(1), scaled(2), scaled(3)]],
         scratch: Scratch::new(w),
-        group: None,
+        band: None,
     }))
 }
 
@@ -154,21 +154,14 @@ struct IntegerVif {
     skip_scale0: bool,
     geometry: Geometry,
     kernels: Kernels,
-    /// Decimated planes of scales 1..3 (rows `w >> s` apart).
+    /// Decimated planes of scales 1..3 (rows `w >> s` apart): of the reference, and of each
+    /// distorted input of a group (the first set also serves single pairs).
     scaled_ref: [Vec<u16>; 3],
-    scaled_dis: [Vec<u16>; 3],
-    scratch: Scratch,
-    /// Buffers of the group path (one reference, several distorted inputs), allocated on the
-    /// first group.
-    group: Option<Box<GroupBuffers>>,
-}
-
-/// Buffers of [`IntegerVif`]'s group path.
-struct GroupBuffers {
-    /// The reference's share of the statistic for one band of rows.
-    band: RefStats,
-    /// Decimated planes of scales 1..3 of each distorted input.
     scaled_dis: Vec<[Vec<u16>; 3]>,
+    scratch: Scratch,
+    /// The group path's reference share of the statistic for one band of rows, allocated on
+    /// the first group.
+    band: Option<RefStats>,
 }
 
 /// Rows per band of the group path: the reference's statistic of one band (8 bytes a pixel)
@@ -189,7 +182,7 @@ impl IntegerVif {
                 T::statistic(&self.kernels)(&src, 0, bpc, self.egl, &mut self.scratch).num_den();
         }
         let [r1, ..] = &mut self.scaled_ref;
-        let [d1, ..] = &mut self.scaled_dis;
+        let [d1, ..] = &mut self.scaled_dis[0];
         T::decimate(&self.kernels)(&src, 1, bpc, r1, d1, &mut self.scratch);
         self.upper_scales(&mut out);
         out
@@ -207,14 +200,11 @@ impl IntegerVif {
         let (w, h) = (self.geometry.width, self.geometry.height);
         let bpc = self.geometry.bit_depth;
         let scaled = |s: usize| vec![0u16; (w >> s) * (h >> s)];
-        let g = self.group.get_or_insert_with(|| {
-            Box::new(GroupBuffers {
-                band: RefStats::new(w, band_rows(w)),
-                scaled_dis: Vec::new(),
-            })
-        });
-        while g.scaled_dis.len() < ds.len() {
-            g.scaled_dis.push([scaled(1), scaled(2), scaled(3)]);
+        let band = self
+            .band
+            .get_or_insert_with(|| RefStats::new(w, band_rows(w)));
+        while self.scaled_dis.len() < ds.len() {
+            self.scaled_dis.push([scaled(1), scaled(2), scaled(3)]);
         }
         let mut out = vec![[(0.0f32, 0.0f32); 4]; ds.len()];
         let rp = PlanePair::new(r.data(), r.stride(), r.data(), r.stride(), w, h);
@@ -230,7 +220,7 @@ impl IntegerVif {
                 0,
                 bpc,
                 self.egl,
-                &mut g.band,
+                band,
                 &mut self.scratch,
             );
             for (o, nd) in out.iter_mut().zip(nd) {
@@ -238,7 +228,7 @@ impl IntegerVif {
             }
         }
         T::decimate_one(sk)(&rp, 1, bpc, &mut self.scaled_ref[0], &mut self.scratch);
-        for (p, sd) in pairs.iter().zip(g.scaled_dis.iter_mut()) {
+        for (p, sd) in pairs.iter().zip(self.scaled_dis.iter_mut()) {
             T::decimate_one(sk)(p, 1, bpc, &mut sd[0], &mut self.scratch);
         }
         for scale in 1..4 {
@@ -247,7 +237,7 @@ impl IntegerVif {
             let plane = &lo_r[scale - 1];
             let rp = PlanePair::new(plane, w, plane, w, w, h);
             // each input's planes of this scale (read) and of the next ones (written)
-            let (lo_d, mut hi_d): (Vec<_>, Vec<_>) = g.scaled_dis[..ds.len()]
+            let (lo_d, mut hi_d): (Vec<_>, Vec<_>) = self.scaled_dis[..ds.len()]
                 .iter_mut()
                 .map(|sd| {
                     let (lo, hi) = sd.split_at_mut(scale);
@@ -265,7 +255,7 @@ impl IntegerVif {
                 scale,
                 bpc,
                 self.egl,
-                &mut g.band,
+                band,
                 &mut self.scratch,
             );
             for (o, nd) in out.iter_mut().zip(nd) {
@@ -309,7 +299,7 @@ impl IntegerVif {
         for scale in 1..4 {
             let (w, h) = (self.geometry.width >> scale, self.geometry.height >> scale);
             let (lo_r, hi_r) = self.scaled_ref.split_at_mut(scale);
-            let (lo_d, hi_d) = self.scaled_dis.split_at_mut(scale);
+            let (lo_d, hi_d) = self.scaled_dis[0].split_at_mut(scale);
             let src = PlanePair::new(&lo_r[scale - 1], w, &lo_d[scale - 1], w, w, h);
             out[scale] =
                 (self.kernels.statistic_u16)(&src, scale, bpc, self.egl, &mut self.scratch)
