@@ -1359,7 +1359,8 @@ unsafe fn statistic<T: Sample, const FW: usize>(
 }
 
 /// Vertical pass of the decimation for pixels `j..j + 16`: the biased filtered samples of
-/// both planes go to streams 0 and 1.
+/// both planes (`BOTH`) go to streams 0 and 1, or of the distorted one only to stream 1 (`rr`
+/// unread).
 ///
 /// # Safety
 /// AVX2, 16 readable samples at `rr[k] + j`/`rd[k] + j`, 16 writable samples at
@@ -1367,28 +1368,7 @@ unsafe fn statistic<T: Sample, const FW: usize>(
 #[inline]
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn decimate_vertical<T: Sample, const FW: usize>(
-    rr: &[*const T; FW],
-    rd: &[*const T; FW],
-    j: usize,
-    out: *mut u16,
-    rs: usize,
-    add: u32,
-    shift: u32,
-) {
-    // SAFETY: forwarded from the caller.
-    unsafe { decimate_vertical_m::<T, FW, true>(rr, rd, j, out, rs, add, shift) }
-}
-
-/// [`decimate_vertical`] of both planes (`BOTH`) or of the distorted one only (stream 1;
-/// `rr` unread).
-///
-/// # Safety
-/// As [`decimate_vertical`].
-#[inline]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn decimate_vertical_m<T: Sample, const FW: usize, const BOTH: bool>(
+pub(super) unsafe fn decimate_vertical_m<T: Sample, const FW: usize, const BOTH: bool>(
     rr: &[*const T; FW],
     rd: &[*const T; FW],
     j: usize,
@@ -1664,7 +1644,7 @@ unsafe fn decimate_dispatch<T: Sample>(
     }
 }
 
-/// The shared-reference kernels of this level (also used by the AVX-512 level).
+/// The shared-reference kernels of this level.
 pub const SHARED: super::SharedKernels = super::SharedKernels {
     stat_ref_u8,
     stat_ref_u16,

@@ -13,12 +13,15 @@
 
 use std::arch::x86_64::*;
 
+use std::ops::Range;
+
 use super::avx2::{
-    self, for_blocks, log2_table32, pad_streams, pair_taps, scale_of, tap_pairs, vertical_column,
-    wraps, Sample, VShifts, FLUSH_VECTORS, MU1, MU2, PAD, STREAMS, XXH, XXL, XYH, XYL, YYH, YYL,
+    self, for_blocks, has, log2_table32, pad_streams, pair_taps, scale_of, tap_pairs,
+    vertical_column, wraps, Sample, VShifts, ALL, DIS, FLUSH_VECTORS, MU1, MU2, PAD, REF, STREAMS,
+    XXH, XXL, XYH, XYL, YYH, YYL,
 };
 use super::scalar::{vertical_shifts, VifAccum, FILTERS, SIGMA_NSQ};
-use super::{lane_row_len, PlanePair, Scratch};
+use super::{lane_row_len, PlanePair, RefStats, Scratch};
 
 /// `vpmaddwd` of `x` with a tap pair, adding `x`'s high half × 65536 when the high tap wrapped.
 #[inline]
@@ -65,17 +68,21 @@ unsafe fn store_split(lo_dst: *mut u16, hi_dst: *mut u16, lo: __m512i, hi: __m51
 
 /// Vertical pass of 8-bit scale 0 for pixels `j..j + 32`: filters `p − 128` as
 /// `avx2::vertical_u8_s0` does, without its folding of symmetric taps.
+///
+/// Mode `M` is [`ALL`] or [`REF`] (the reference's streams only, the distorted rows unread);
+/// the distorted mode is [`vertical_u8_s0_dis`].
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn vertical_u8_s0(
+unsafe fn vertical_u8_s0<const M: u8>(
     rr: &[*const u8; 17],
     rd: &[*const u8; 17],
     j: usize,
     out: *mut u16,
     rs: usize,
 ) {
+    debug_assert!(M != DIS);
     // SAFETY: the caller guarantees AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j` and
-    // 32 writable samples at `out + s * rs + PAD + j` for every stream `s`.
+    // 32 writable samples at `out + s * rs + PAD + j` for every stream `s` of mode `M`.
     unsafe {
         let filt = FILTERS[0];
         let off = _mm512_set1_epi16(128);
@@ -91,26 +98,33 @@ unsafe fn vertical_u8_s0(
         for p in 0..9 {
             let t = _mm512_set1_epi32(pair_taps(filt, p).0);
             let r0 = load(rr[2 * p]);
-            let d0 = load(rd[2 * p]);
-            let (r1, d1) = if 2 * p + 1 < 17 {
-                (load(rr[2 * p + 1]), load(rd[2 * p + 1]))
+            let r1 = if 2 * p + 1 < 17 {
+                load(rr[2 * p + 1])
             } else {
-                (z, z)
+                z
             };
             let rl = _mm512_unpacklo_epi16(r0, r1);
             let rh = _mm512_unpackhi_epi16(r0, r1);
-            let dl = _mm512_unpacklo_epi16(d0, d1);
-            let dh = _mm512_unpackhi_epi16(d0, d1);
             mr0 = _mm512_add_epi32(mr0, _mm512_madd_epi16(rl, t));
             mr1 = _mm512_add_epi32(mr1, _mm512_madd_epi16(rh, t));
-            md0 = _mm512_add_epi32(md0, _mm512_madd_epi16(dl, t));
-            md1 = _mm512_add_epi32(md1, _mm512_madd_epi16(dh, t));
             xx0 = _mm512_add_epi32(xx0, _mm512_madd_epi16(_mm512_mullo_epi16(rl, rl), t));
             xx1 = _mm512_add_epi32(xx1, _mm512_madd_epi16(_mm512_mullo_epi16(rh, rh), t));
-            yy0 = _mm512_add_epi32(yy0, _mm512_madd_epi16(_mm512_mullo_epi16(dl, dl), t));
-            yy1 = _mm512_add_epi32(yy1, _mm512_madd_epi16(_mm512_mullo_epi16(dh, dh), t));
-            xy0 = _mm512_add_epi32(xy0, _mm512_madd_epi16(_mm512_mullo_epi16(rl, dl), t));
-            xy1 = _mm512_add_epi32(xy1, _mm512_madd_epi16(_mm512_mullo_epi16(rh, dh), t));
+            if has(M, MU2) {
+                let d0 = load(rd[2 * p]);
+                let d1 = if 2 * p + 1 < 17 {
+                    load(rd[2 * p + 1])
+                } else {
+                    z
+                };
+                let dl = _mm512_unpacklo_epi16(d0, d1);
+                let dh = _mm512_unpackhi_epi16(d0, d1);
+                md0 = _mm512_add_epi32(md0, _mm512_madd_epi16(dl, t));
+                md1 = _mm512_add_epi32(md1, _mm512_madd_epi16(dh, t));
+                yy0 = _mm512_add_epi32(yy0, _mm512_madd_epi16(_mm512_mullo_epi16(dl, dl), t));
+                yy1 = _mm512_add_epi32(yy1, _mm512_madd_epi16(_mm512_mullo_epi16(dh, dh), t));
+                xy0 = _mm512_add_epi32(xy0, _mm512_madd_epi16(_mm512_mullo_epi16(rl, dl), t));
+                xy1 = _mm512_add_epi32(xy1, _mm512_madd_epi16(_mm512_mullo_epi16(rh, dh), t));
+            }
         }
         let cm = _mm512_set1_epi32((1 << 23) + 128);
         let c30 = _mm512_set1_epi32(1 << 30);
@@ -126,14 +140,119 @@ unsafe fn vertical_u8_s0(
         };
         let o = out.add(PAD + j);
         store_biased(o.add(MU1 * rs), mu(mr0), mu(mr1));
-        store_biased(o.add(MU2 * rs), mu(md0), mu(md1));
         store_split(o.add(XXL * rs), o.add(XXH * rs), sq(xx0, mr0), sq(xx1, mr1));
-        store_split(o.add(YYL * rs), o.add(YYH * rs), sq(yy0, md0), sq(yy1, md1));
+        if has(M, MU2) {
+            store_biased(o.add(MU2 * rs), mu(md0), mu(md1));
+            store_split(o.add(YYL * rs), o.add(YYH * rs), sq(yy0, md0), sq(yy1, md1));
+            store_split(
+                o.add(XYL * rs),
+                o.add(XYH * rs),
+                cross(xy0, mr0, md0),
+                cross(xy1, mr1, md1),
+            );
+        }
+    }
+}
+
+/// The distorted streams (`mu2 yy xy`) of the 8-bit scale-0 vertical pass for pixels
+/// `j..j + 32`, without filtering the reference: `avx2::vertical_u8_s0_dis` on 512-bit
+/// vectors (the cross product as `r'·d`, the distorted mean and square folded over the
+/// symmetric taps).
+///
+/// # Safety
+/// AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j` and 32 writable samples at
+/// `out + s * rs + PAD + j` for the distorted streams `s`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn vertical_u8_s0_dis(
+    rr: &[*const u8; 17],
+    rd: &[*const u8; 17],
+    j: usize,
+    out: *mut u16,
+    rs: usize,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let filt = FILTERS[0];
+        let off = _mm512_set1_epi16(-128);
+        let z = _mm512_setzero_si512();
+        let raw =
+            |p: *const u8| _mm512_cvtepu8_epi16(_mm256_loadu_si256(p.add(j) as *const __m256i));
+        // d' of row k
+        let dp = |k: usize| _mm512_add_epi16(raw(rd[k]), off);
+        // r'·d of row k (row 17 is the missing odd tap: zero)
+        let prod = |k: usize| {
+            if k < 17 {
+                _mm512_mullo_epi16(_mm512_add_epi16(raw(rr[k]), off), raw(rd[k]))
+            } else {
+                z
+            }
+        };
+        let pairs = const { tap_pairs(17) };
+        let mut xy = [z; 2];
+        for (p, &(t, _)) in pairs.iter().enumerate() {
+            let t = _mm512_set1_epi32(t);
+            let (a, b) = (prod(2 * p), prod(2 * p + 1));
+            xy[0] = _mm512_add_epi32(xy[0], _mm512_madd_epi16(_mm512_unpacklo_epi16(a, b), t));
+            xy[1] = _mm512_add_epi32(xy[1], _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), t));
+        }
+        // mean and squares of d', folded over the symmetric taps
+        let sq_bias = _mm512_set1_epi16(16384);
+        let fold = |k: usize| -> [__m512i; 2] {
+            let d0 = dp(k);
+            if k == 8 {
+                return [d0, _mm512_mullo_epi16(d0, d0)];
+            }
+            let d1 = dp(16 - k);
+            [
+                _mm512_add_epi16(d0, d1),
+                _mm512_sub_epi16(
+                    _mm512_add_epi16(_mm512_mullo_epi16(d0, d0), _mm512_mullo_epi16(d1, d1)),
+                    sq_bias,
+                ),
+            ]
+        };
+        let mut md = [z; 2];
+        let mut yy = [z; 2];
+        for p in 0..5 {
+            let t = _mm512_set1_epi32(pair_taps(&filt[..9], p).0);
+            let a = fold(2 * p);
+            let b = if 2 * p + 1 < 9 {
+                fold(2 * p + 1)
+            } else {
+                [z; 2]
+            };
+            let lo = |q: usize| _mm512_madd_epi16(_mm512_unpacklo_epi16(a[q], b[q]), t);
+            let hi = |q: usize| _mm512_madd_epi16(_mm512_unpackhi_epi16(a[q], b[q]), t);
+            md[0] = _mm512_add_epi32(md[0], lo(0));
+            md[1] = _mm512_add_epi32(md[1], hi(0));
+            yy[0] = _mm512_add_epi32(yy[0], lo(1));
+            yy[1] = _mm512_add_epi32(yy[1], hi(1));
+        }
+        let tap_sum = (65536 - filt[8] as u32) / 2;
+        let cm = _mm512_set1_epi32((1 << 23) + 128);
+        let csq = _mm512_set1_epi32((16384 * tap_sum).wrapping_add(1 << 30) as i32);
+        let c30 = _mm512_set1_epi32(1 << 30);
+        let mu = |m: __m512i| _mm512_srli_epi32(_mm512_add_epi32(m, cm), 8);
+        let sq = |a: __m512i, m: __m512i| {
+            _mm512_add_epi32(_mm512_add_epi32(a, _mm512_slli_epi32(m, 8)), csq)
+        };
+        let cross = |a: __m512i, m: __m512i| {
+            _mm512_add_epi32(_mm512_add_epi32(a, _mm512_slli_epi32(m, 7)), c30)
+        };
+        let o = out.add(PAD + j);
+        store_biased(o.add(MU2 * rs), mu(md[0]), mu(md[1]));
+        store_split(
+            o.add(YYL * rs),
+            o.add(YYH * rs),
+            sq(yy[0], md[0]),
+            sq(yy[1], md[1]),
+        );
         store_split(
             o.add(XYL * rs),
             o.add(XYH * rs),
-            cross(xy0, mr0, md0),
-            cross(xy1, mr1, md1),
+            cross(xy[0], md[0]),
+            cross(xy[1], md[1]),
         );
     }
 }
@@ -167,10 +286,11 @@ impl Shifts512 {
     }
 }
 
-/// Vertical pass of 16-bit samples for pixels `j..j + 32` (see `avx2::vertical_u16`).
+/// Vertical pass of 16-bit samples for pixels `j..j + 32` (see `avx2::vertical_u16`): in
+/// mode `M` (see `avx2::has`) only that mode's streams are filtered and stored.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn vertical_u16<const FW: usize>(
+unsafe fn vertical_u16<const FW: usize, const M: u8>(
     rr: &[*const u16; FW],
     rd: &[*const u16; FW],
     j: usize,
@@ -179,7 +299,7 @@ unsafe fn vertical_u16<const FW: usize>(
     sh: &Shifts512,
 ) {
     // SAFETY: the caller guarantees AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j` and
-    // 32 writable samples at `out + s * rs + PAD + j` for every stream `s`.
+    // 32 writable samples at `out + s * rs + PAD + j` for every stream `s` of mode `M`.
     unsafe {
         let bias = _mm512_set1_epi16(0x8000u16 as i16);
         let z = _mm512_setzero_si512();
@@ -190,29 +310,37 @@ unsafe fn vertical_u16<const FW: usize>(
             for p in 0..FW.div_ceil(2) {
                 let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
                 let t = _mm512_set1_epi32(t);
-                let r0 = load(rr[2 * p]);
-                let d0 = load(rd[2 * p]);
-                let (r1, d1) = if 2 * p + 1 < FW {
-                    (load(rr[2 * p + 1]), load(rd[2 * p + 1]))
-                } else {
-                    (z, z)
+                let pair = |rows: &[*const u16; FW]| {
+                    let x0 = load(rows[2 * p]);
+                    let x1 = if 2 * p + 1 < FW {
+                        load(rows[2 * p + 1])
+                    } else {
+                        z
+                    };
+                    if half == 0 {
+                        _mm512_unpacklo_epi16(x0, x1)
+                    } else {
+                        _mm512_unpackhi_epi16(x0, x1)
+                    }
                 };
-                let (r, d) = if half == 0 {
-                    (_mm512_unpacklo_epi16(r0, r1), _mm512_unpacklo_epi16(d0, d1))
-                } else {
-                    (_mm512_unpackhi_epi16(r0, r1), _mm512_unpackhi_epi16(d0, d1))
-                };
+                // the reference feeds every mode (the cross product in the distorted one)
+                let r = pair(rr);
+                let d = if has(M, MU2) { pair(rd) } else { z };
                 let mut acc = |s: usize, x: __m512i| {
                     a[s] = _mm512_add_epi32(a[s], madd(_mm512_xor_si512(x, bias), t, wrap));
                 };
-                acc(MU1, r);
-                acc(MU2, d);
-                acc(XXL, _mm512_mullo_epi16(r, r));
-                acc(XXH, _mm512_mulhi_epu16(r, r));
-                acc(YYL, _mm512_mullo_epi16(d, d));
-                acc(YYH, _mm512_mulhi_epu16(d, d));
-                acc(XYL, _mm512_mullo_epi16(r, d));
-                acc(XYH, _mm512_mulhi_epu16(r, d));
+                if has(M, MU1) {
+                    acc(MU1, r);
+                    acc(XXL, _mm512_mullo_epi16(r, r));
+                    acc(XXH, _mm512_mulhi_epu16(r, r));
+                }
+                if has(M, MU2) {
+                    acc(MU2, d);
+                    acc(YYL, _mm512_mullo_epi16(d, d));
+                    acc(YYH, _mm512_mulhi_epu16(d, d));
+                    acc(XYL, _mm512_mullo_epi16(r, d));
+                    acc(XYH, _mm512_mulhi_epu16(r, d));
+                }
             }
             let mu = |m: __m512i| _mm512_srl_epi32(_mm512_add_epi32(m, sh.mu_add), sh.mu_shift);
             let sq = |l: __m512i, h: __m512i| {
@@ -231,11 +359,15 @@ unsafe fn vertical_u16<const FW: usize>(
             ];
         }
         let o = out.add(PAD + j);
-        store_biased(o.add(MU1 * rs), res[0][0], res[1][0]);
-        store_biased(o.add(MU2 * rs), res[0][1], res[1][1]);
-        store_split(o.add(XXL * rs), o.add(XXH * rs), res[0][2], res[1][2]);
-        store_split(o.add(YYL * rs), o.add(YYH * rs), res[0][3], res[1][3]);
-        store_split(o.add(XYL * rs), o.add(XYH * rs), res[0][4], res[1][4]);
+        if has(M, MU1) {
+            store_biased(o.add(MU1 * rs), res[0][0], res[1][0]);
+            store_split(o.add(XXL * rs), o.add(XXH * rs), res[0][2], res[1][2]);
+        }
+        if has(M, MU2) {
+            store_biased(o.add(MU2 * rs), res[0][1], res[1][1]);
+            store_split(o.add(YYL * rs), o.add(YYH * rs), res[0][3], res[1][3]);
+            store_split(o.add(XYL * rs), o.add(XYH * rs), res[0][4], res[1][4]);
+        }
     }
 }
 
@@ -261,7 +393,6 @@ unsafe fn mul_round32(a: __m512i, b: __m512i) -> __m512i {
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, sig: &mut [i32]) {
     let half = FW / 2;
-    let np = FW.div_ceil(2);
     let n = w.next_multiple_of(32);
     assert!(lanes.len() >= STREAMS * rs && PAD + n + FW + 32 <= rs && sig.len() >= 3 * n);
     // SAFETY: the caller guarantees AVX-512. Every load reads 32 samples starting at
@@ -269,11 +400,7 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
     // stream `s`'s row of `rs` samples; stores write 16 values at `16·v < n` of each run of
     // `sig` (both checked above).
     unsafe {
-        let filt = FILTERS[scale_of(FW)];
-        let mut taps = [_mm512_setzero_si512(); 9];
-        for (p, t) in taps.iter_mut().enumerate().take(np) {
-            *t = _mm512_set1_epi32(pair_taps(filt, p).0);
-        }
+        let taps = filter_taps::<FW>();
         let src = lanes.as_ptr();
         let dst = sig.as_mut_ptr();
         let s31 = _mm512_set1_epi32(i32::MIN);
@@ -300,6 +427,110 @@ unsafe fn horizontal_row<const FW: usize>(lanes: &[u16], rs: usize, w: usize, si
             _mm512_storeu_si512(dst.add(16 * v) as *mut _, sigma1);
             _mm512_storeu_si512(dst.add(n + 16 * v) as *mut _, _mm512_max_epi32(sigma2, z));
             _mm512_storeu_si512(dst.add(2 * n + 16 * v) as *mut _, sigma12);
+            v += 1;
+        }
+    }
+}
+
+/// The tap-pair operands of `FW`'s filter as 512-bit vectors (entries past ⌈FW/2⌉ zero).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn filter_taps<const FW: usize>() -> [__m512i; 9] {
+    // SAFETY: value-only intrinsics; the caller guarantees AVX-512.
+    unsafe {
+        let mut taps = [_mm512_setzero_si512(); 9];
+        for (p, t) in taps.iter_mut().enumerate().take(FW.div_ceil(2)) {
+            *t = _mm512_set1_epi32(const { tap_pairs(FW) }[p].0);
+        }
+        taps
+    }
+}
+
+/// Horizontal pass of the reference streams of one row (`mu1 xx`, see [`horizontal_row`]):
+/// writes the filtered mean and σ₁² of every 16-lane vector to `mu1`/`sigma1` (`n` values
+/// each, `n` = 32·⌈w/32⌉, in [`horizontal_row`]'s order).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn horizontal_ref<const FW: usize>(
+    lanes: &[u16],
+    rs: usize,
+    w: usize,
+    mu1: &mut [u32],
+    sigma1: &mut [i32],
+) {
+    let half = FW / 2;
+    let n = w.next_multiple_of(32);
+    assert!(lanes.len() >= STREAMS * rs && PAD + n + FW + 32 <= rs);
+    assert!(mu1.len() >= n && sigma1.len() >= n);
+    // SAFETY: the caller guarantees AVX-512. Loads as in `horizontal_row`; stores write 16
+    // values at `16·v < n` of `mu1` and `sigma1` (checked above).
+    unsafe {
+        let taps = filter_taps::<FW>();
+        let src = lanes.as_ptr();
+        let s31 = _mm512_set1_epi32(i32::MIN);
+        let r16 = _mm512_set1_epi32(i32::MIN.wrapping_add(32768));
+        let mut v = 0;
+        while v * 16 < n {
+            let row = src.add(PAD + (v / 2) * 32 + (v & 1) - half);
+            let m = filter_pairs::<FW>(row.add(MU1 * rs), &taps);
+            let l = filter_pairs::<FW>(row.add(XXL * rs), &taps);
+            let h = filter_pairs::<FW>(row.add(XXH * rs), &taps);
+            let xx = _mm512_add_epi32(
+                _mm512_xor_si512(h, s31),
+                _mm512_srli_epi32(_mm512_add_epi32(l, r16), 16),
+            );
+            let m = _mm512_xor_si512(m, s31);
+            let s1 = _mm512_sub_epi32(xx, mul_round32(m, m));
+            _mm512_storeu_si512(mu1.as_mut_ptr().add(16 * v) as *mut _, m);
+            _mm512_storeu_si512(sigma1.as_mut_ptr().add(16 * v) as *mut _, s1);
+            v += 1;
+        }
+    }
+}
+
+/// Horizontal pass of the distorted streams of one row (`mu2 yy xy`, see [`horizontal_row`])
+/// with the reference's filtered means `mu1` from [`horizontal_ref`]: writes σ₂² (clamped at
+/// 0) and σ₁₂ to `sig` (two runs of `n` values).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn horizontal_dis<const FW: usize>(
+    lanes: &[u16],
+    rs: usize,
+    w: usize,
+    mu1: &[u32],
+    sig: &mut [i32],
+) {
+    let half = FW / 2;
+    let n = w.next_multiple_of(32);
+    assert!(lanes.len() >= STREAMS * rs && PAD + n + FW + 32 <= rs);
+    assert!(mu1.len() >= n && sig.len() >= 2 * n);
+    // SAFETY: the caller guarantees AVX-512. Loads as in `horizontal_row`, plus 16 values at
+    // `16·v < n` of `mu1`; stores write 16 values at `16·v < n` of both runs of `sig`.
+    unsafe {
+        let taps = filter_taps::<FW>();
+        let src = lanes.as_ptr();
+        let dst = sig.as_mut_ptr();
+        let s31 = _mm512_set1_epi32(i32::MIN);
+        let r16 = _mm512_set1_epi32(i32::MIN.wrapping_add(32768));
+        let z = _mm512_setzero_si512();
+        let sq = |l: __m512i, h: __m512i| {
+            _mm512_add_epi32(
+                _mm512_xor_si512(h, s31),
+                _mm512_srli_epi32(_mm512_add_epi32(l, r16), 16),
+            )
+        };
+        let mut v = 0;
+        while v * 16 < n {
+            let row = src.add(PAD + (v / 2) * 32 + (v & 1) - half);
+            let f = |s: usize| filter_pairs::<FW>(row.add(s * rs), &taps);
+            let mu2 = _mm512_xor_si512(f(MU2), s31);
+            let yy = sq(f(YYL), f(YYH));
+            let xy = sq(f(XYL), f(XYH));
+            let mu1 = _mm512_loadu_si512(mu1.as_ptr().add(16 * v) as *const _);
+            let sigma2 = _mm512_sub_epi32(yy, mul_round32(mu2, mu2));
+            let sigma12 = _mm512_sub_epi32(xy, mul_round32(mu1, mu2));
+            _mm512_storeu_si512(dst.add(16 * v) as *mut _, _mm512_max_epi32(sigma2, z));
+            _mm512_storeu_si512(dst.add(n + 16 * v) as *mut _, sigma12);
             v += 1;
         }
     }
@@ -374,10 +605,10 @@ unsafe fn lookup(table32: &[u32], idx: __m512i) -> __m512i {
 }
 
 /// The per-pixel VIF terms of 16 pixels (see `avx2::pixel_terms`), added to `sums` where
-/// `valid`.
+/// `valid`: the denominator terms (σ₁² only) if `DEN`, the numerator terms if `NUM`.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn pixel_terms(
+unsafe fn pixel_terms<const DEN: bool, const NUM: bool>(
     sums: &mut TermSums,
     table32: &[u32],
     egl: __m512d,
@@ -393,43 +624,52 @@ unsafe fn pixel_terms(
         let log = big & valid;
         let non_log = !big & valid;
 
-        sums.den_non_log = _mm512_mask_add_epi32(
-            sums.den_non_log,
-            non_log,
-            sums.den_non_log,
-            _mm512_set1_epi32(1),
-        );
-        // σ₂² as two 16-bit halves, exact in 32-bit lanes
-        let s2 = _mm512_maskz_mov_epi32(non_log, sigma2);
-        sums.num_non_log[0] = _mm512_add_epi32(
-            sums.num_non_log[0],
-            _mm512_and_si512(s2, _mm512_set1_epi32(0xffff)),
-        );
-        sums.num_non_log[1] = _mm512_add_epi32(sums.num_non_log[1], _mm512_srli_epi32(s2, 16));
+        if DEN {
+            sums.den_non_log = _mm512_mask_add_epi32(
+                sums.den_non_log,
+                non_log,
+                sums.den_non_log,
+                _mm512_set1_epi32(1),
+            );
+        }
+        if NUM {
+            // σ₂² as two 16-bit halves, exact in 32-bit lanes
+            let s2 = _mm512_maskz_mov_epi32(non_log, sigma2);
+            sums.num_non_log[0] = _mm512_add_epi32(
+                sums.num_non_log[0],
+                _mm512_and_si512(s2, _mm512_set1_epi32(0xffff)),
+            );
+            sums.num_non_log[1] = _mm512_add_epi32(sums.num_non_log[1], _mm512_srli_epi32(s2, 16));
+        }
         if log == 0 {
             return;
         }
-        let x = _mm512_add_epi32(sigma1, _mm512_set1_epi32(SIGMA_NSQ));
-        let e = _mm512_srli_epi32(
-            _mm512_castps_si512(_mm512_cvtepi32_ps(_mm512_srli_epi32(x, 8))),
-            23,
-        );
-        let k = _mm512_sub_epi32(e, _mm512_set1_epi32(127 - 8 + 15));
-        // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
-        let idx = _mm512_srlv_epi32(x, k);
-        // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
-        // the base pointer itself is never dereferenced.
-        let t = _mm512_mask_i32gather_epi32::<4>(
-            z,
-            log,
-            idx,
-            table32.as_ptr().wrapping_sub(32768) as *const i32,
-        );
-        let den = _mm512_add_epi32(
-            t,
-            _mm512_slli_epi32(_mm512_sub_epi32(k, _mm512_set1_epi32(17)), 11),
-        );
-        sums.den_log = _mm512_mask_add_epi32(sums.den_log, log, sums.den_log, den);
+        if DEN {
+            let x = _mm512_add_epi32(sigma1, _mm512_set1_epi32(SIGMA_NSQ));
+            let e = _mm512_srli_epi32(
+                _mm512_castps_si512(_mm512_cvtepi32_ps(_mm512_srli_epi32(x, 8))),
+                23,
+            );
+            let k = _mm512_sub_epi32(e, _mm512_set1_epi32(127 - 8 + 15));
+            // the 16 top bits of x: 32768..=65535 in `log` lanes, anything elsewhere
+            let idx = _mm512_srlv_epi32(x, k);
+            // SAFETY (gather): only `log` lanes are read, at table32[idx − 32768], in bounds;
+            // the base pointer itself is never dereferenced.
+            let t = _mm512_mask_i32gather_epi32::<4>(
+                z,
+                log,
+                idx,
+                table32.as_ptr().wrapping_sub(32768) as *const i32,
+            );
+            let den = _mm512_add_epi32(
+                t,
+                _mm512_slli_epi32(_mm512_sub_epi32(k, _mm512_set1_epi32(17)), 11),
+            );
+            sums.den_log = _mm512_mask_add_epi32(sums.den_log, log, sums.den_log, den);
+        }
+        if !NUM {
+            return;
+        }
 
         let cond = log & _mm512_cmpgt_epi32_mask(sigma12, z) & _mm512_cmpgt_epi32_mask(sigma2, z);
         if cond == 0 {
@@ -484,17 +724,29 @@ unsafe fn pixel_terms(
     }
 }
 
-/// Per-pixel terms of one row from the σ values [`horizontal_row`] left in `sig`.
+/// Per-pixel terms of one row from the σ₁², σ₂², σ₁₂ values in `s1`, `s2`, `s12` (the
+/// order of [`horizontal_row`], `n` = 32·⌈w/32⌉ values each): the denominator terms if `DEN`,
+/// the numerator terms if `NUM` (`s2` and `s12` are not read without `NUM`).
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m512d, acc: &mut VifAccum) {
+#[allow(clippy::too_many_arguments)]
+unsafe fn terms_row<const DEN: bool, const NUM: bool>(
+    s1: &[i32],
+    s2: &[i32],
+    s12: &[i32],
+    w: usize,
+    table32: &[u32],
+    egl: __m512d,
+    acc: &mut VifAccum,
+) {
     let n = w.next_multiple_of(32);
-    assert!(sig.len() >= 3 * n);
-    // SAFETY: the caller guarantees AVX-512; loads read 16 values at `16·v < n` of each run.
+    assert!(s1.len() >= n && (!NUM || (s2.len() >= n && s12.len() >= n)));
+    // SAFETY: the caller guarantees AVX-512; loads read 16 values at `16·v < n` of each slice
+    // (checked above).
     unsafe {
-        let src = sig.as_ptr();
         let ramp = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         let wv = _mm512_set1_epi32(w as i32);
+        let z = _mm512_setzero_si512();
         let mut sums = TermSums::new();
         for v in 0..n / 16 {
             let j0 = (v / 2) * 32;
@@ -504,8 +756,9 @@ unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m512d, acc: &
                 let col = _mm512_add_epi32(ramp, _mm512_set1_epi32((j0 + (v & 1)) as i32));
                 _mm512_cmpgt_epi32_mask(wv, col)
             };
-            let ld = |r: usize| _mm512_loadu_si512(src.add(r * n + 16 * v) as *const _);
-            pixel_terms(&mut sums, table32, egl, ld(0), ld(1), ld(2), valid);
+            let ld = |s: &[i32]| _mm512_loadu_si512(s.as_ptr().add(16 * v) as *const _);
+            let (sigma2, sigma12) = if NUM { (ld(s2), ld(s12)) } else { (z, z) };
+            pixel_terms::<DEN, NUM>(&mut sums, table32, egl, ld(s1), sigma2, sigma12, valid);
             // each lane takes one term per vector; the AVX2 bound holds per lane
             if v % FLUSH_VECTORS == FLUSH_VECTORS - 1 {
                 sums.flush(acc);
@@ -517,12 +770,13 @@ unsafe fn terms_row(sig: &[i32], w: usize, table32: &[u32], egl: __m512d, acc: &
 
 /// Sample types with 32-wide vector blocks.
 trait Sample512: Sample {
-    /// Vertical pass of the statistic for pixels `j..j + 32`.
+    /// Vertical pass of the statistic for pixels `j..j + 32`, of mode `M`'s streams (see
+    /// `avx2::has`).
     ///
     /// # Safety
     /// AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j`, 32 writable samples at
     /// `out + s·rs + PAD + j` for every stream `s`; for `u8`, `FW == 17` and `bpc == 8`.
-    unsafe fn stat_vertical32<const FW: usize>(
+    unsafe fn stat_vertical32<const FW: usize, const M: u8>(
         rr: &[*const Self; FW],
         rd: &[*const Self; FW],
         j: usize,
@@ -541,7 +795,7 @@ trait Sample512: Sample {
 impl Sample512 for u8 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-    unsafe fn stat_vertical32<const FW: usize>(
+    unsafe fn stat_vertical32<const FW: usize, const M: u8>(
         rr: &[*const u8; FW],
         rd: &[*const u8; FW],
         j: usize,
@@ -558,7 +812,13 @@ impl Sample512 for u8 {
             .try_into()
             .expect("8-bit vector path is scale 0");
         // SAFETY: forwarded from the caller.
-        unsafe { vertical_u8_s0(rr, rd, j, out, rs) }
+        unsafe {
+            if M == DIS {
+                vertical_u8_s0_dis(rr, rd, j, out, rs)
+            } else {
+                vertical_u8_s0::<M>(rr, rd, j, out, rs)
+            }
+        }
     }
 
     #[inline]
@@ -575,7 +835,7 @@ impl Sample512 for u8 {
 impl Sample512 for u16 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-    unsafe fn stat_vertical32<const FW: usize>(
+    unsafe fn stat_vertical32<const FW: usize, const M: u8>(
         rr: &[*const u16; FW],
         rd: &[*const u16; FW],
         j: usize,
@@ -584,7 +844,7 @@ impl Sample512 for u16 {
         sh: &Shifts512,
     ) {
         // SAFETY: forwarded from the caller.
-        unsafe { vertical_u16::<FW>(rr, rd, j, out, rs, sh) }
+        unsafe { vertical_u16::<FW, M>(rr, rd, j, out, rs, sh) }
     }
 
     #[inline]
@@ -616,6 +876,51 @@ fn for_blocks32(w: usize, mut block: impl FnMut(usize)) {
     }
 }
 
+/// The vertical pass of row `i` in mode `M` into `lanes`: 32-column blocks, 16-column AVX2
+/// blocks for planes 16 to 31 samples wide, single columns below.
+///
+/// # Safety
+/// AVX-512; for `u8`, `FW == 17` and `bpc == 8`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn vertical_row<T: Sample512, const FW: usize, const M: u8>(
+    p: &PlanePair<'_, T>,
+    i: usize,
+    shifts: (u32, u32, u64, u32),
+    (sh512, sh256): &(Shifts512, VShifts),
+    lanes: &mut [u16],
+    rs: usize,
+) {
+    let w = p.width();
+    assert!(lanes.len() >= STREAMS * rs && rs >= lane_row_len(w));
+    let mut rows_r: [&[T]; FW] = [&[]; FW];
+    let mut rows_d: [&[T]; FW] = [&[]; FW];
+    p.tap_rows(i, FW, &mut rows_r, &mut rows_d);
+    let out = lanes.as_mut_ptr();
+    let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
+    let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());
+    // SAFETY: blocks read samples `j..j + 32` (or 16) of rows of `w` samples, inside them;
+    // stream stores write samples `PAD + j..` of the block, below `PAD + w < rs` of each
+    // stream's row (checked above). AVX-512 (hence AVX2) and the u8 contract come from the
+    // caller.
+    unsafe {
+        if w >= 32 {
+            for_blocks32(w, |j| {
+                T::stat_vertical32::<FW, M>(&pr, &pd, j, out, rs, sh512)
+            });
+        } else if w >= 16 {
+            for_blocks(w, |j| {
+                T::stat_vertical::<FW, M>(&pr, &pd, j, out, rs, sh256)
+            });
+        } else {
+            for j in 0..w {
+                let filt = FILTERS[scale_of(FW)];
+                vertical_column(&rows_r, &rows_d, filt, j, shifts, lanes, rs);
+            }
+        }
+    }
+}
+
 /// The statistic of one scale (see [`super::scalar::vif_statistic`]).
 ///
 /// # Safety
@@ -629,59 +934,135 @@ unsafe fn statistic<T: Sample512, const FW: usize>(
 ) -> VifAccum {
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
-    let scale = scale_of(FW);
     let rs = lane_row_len(s.width);
     assert!(w <= s.width, "scratch narrower than the plane");
     assert!(w > half && h > half, "plane smaller than the filter");
     let table32 = log2_table32();
-    let shifts = vertical_shifts(scale, bpc);
+    let shifts = vertical_shifts(scale_of(FW), bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
     let sig = &mut s.sigma[..];
     let mut acc = VifAccum::default();
-    // SAFETY: AVX-512 (hence AVX2) is guaranteed by the caller. Row pointers come from rows of
-    // `w` samples and every vector block reads samples `j..j + 32` (or 16) with the block
-    // inside the row; stream stores write samples `PAD + j..` of the block, below `PAD + w <
-    // rs` of each stream's row.
+    // SAFETY: AVX-512 (and the u8 contract) come from the caller; the callees check their
+    // buffers.
     unsafe {
         let egl_v = _mm512_set1_pd(egl);
-        let sh512 = Shifts512::new(shifts);
-        let sh256 = VShifts::new(shifts);
-        let mut rows_r: [&[T]; FW] = [&[]; FW];
-        let mut rows_d: [&[T]; FW] = [&[]; FW];
+        let sh = (Shifts512::new(shifts), VShifts::new(shifts));
         for i in 0..h {
-            p.tap_rows(i, FW, &mut rows_r, &mut rows_d);
-            let out = lanes.as_mut_ptr();
-            let pr: [*const T; FW] = rows_r.map(|r| r.as_ptr());
-            let pd: [*const T; FW] = rows_d.map(|r| r.as_ptr());
-            if w >= 32 {
-                for_blocks32(w, |j| {
-                    T::stat_vertical32::<FW>(&pr, &pd, j, out, rs, &sh512)
-                });
-            } else if w >= 16 {
-                for_blocks(w, |j| {
-                    T::stat_vertical::<FW, { avx2::ALL }>(&pr, &pd, j, out, rs, &sh256)
-                });
-            } else {
-                for j in 0..w {
-                    vertical_column(&rows_r, &rows_d, FILTERS[scale], j, shifts, lanes, rs);
-                }
-            }
+            vertical_row::<T, FW, ALL>(p, i, shifts, &sh, lanes, rs);
             pad_streams(lanes, rs, STREAMS, w, half);
             horizontal_row::<FW>(lanes, rs, w, sig);
-            terms_row(sig, w, table32, egl_v, &mut acc);
+            let n = w.next_multiple_of(32);
+            let (s1, rest) = sig.split_at(n);
+            let (s2, s12) = rest.split_at(n);
+            terms_row::<true, true>(s1, s2, s12, w, table32, egl_v, &mut acc);
         }
     }
     acc
 }
 
-/// Vertical pass of the decimation for pixels `j..j + 32` (see `avx2::decimate_vertical`).
+/// Reference half of the statistic of one scale over `rows` (see [`super::StatRefFn`]); the
+/// store holds [`horizontal_ref`]'s order.
+///
+/// # Safety
+/// AVX-512; for `u8`, `FW == 17` and `bpc == 8`.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn stat_ref<T: Sample512, const FW: usize>(
+    p: &PlanePair<'_, T>,
+    bpc: u32,
+    rows: Range<usize>,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    let (w, h) = (p.width(), p.height());
+    let half = FW / 2;
+    let rs = lane_row_len(s.width);
+    assert!(w <= s.width, "scratch narrower than the plane");
+    assert!(w > half && h > half, "plane smaller than the filter");
+    let n = w.next_multiple_of(32);
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()) && st.stride >= n,
+        "band outside the plane or the store"
+    );
+    let table32 = log2_table32();
+    let shifts = vertical_shifts(scale_of(FW), bpc);
+    let lanes = &mut s.lanes[..STREAMS * rs];
+    let mut den = VifAccum::default();
+    // SAFETY: AVX-512 (and the u8 contract) come from the caller; the callees check their
+    // buffers.
+    unsafe {
+        let sh = (Shifts512::new(shifts), VShifts::new(shifts));
+        let egl = _mm512_setzero_pd();
+        for (b, i) in rows.enumerate() {
+            vertical_row::<T, FW, REF>(p, i, shifts, &sh, lanes, rs);
+            for k in [MU1, XXL, XXH] {
+                pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
+            }
+            let row = b * st.stride..b * st.stride + n;
+            let (mu1, sigma1) = (&mut st.mu1[row.clone()], &mut st.sigma1[row]);
+            horizontal_ref::<FW>(lanes, rs, w, mu1, sigma1);
+            terms_row::<true, false>(sigma1, &[], &[], w, table32, egl, &mut den);
+        }
+    }
+    den
+}
+
+/// Distorted half of the statistic of one scale over `rows` (see [`super::StatDisFn`]),
+/// given the store [`stat_ref`] wrote for the same band.
+///
+/// # Safety
+/// AVX-512; for `u8`, `FW == 17` and `bpc == 8`.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn stat_dis<T: Sample512, const FW: usize>(
+    p: &PlanePair<'_, T>,
+    bpc: u32,
+    egl: f64,
+    rows: Range<usize>,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    let (w, h) = (p.width(), p.height());
+    let half = FW / 2;
+    let rs = lane_row_len(s.width);
+    assert!(w <= s.width, "scratch narrower than the plane");
+    assert!(w > half && h > half, "plane smaller than the filter");
+    let n = w.next_multiple_of(32);
+    assert!(
+        rows.end <= h && st.holds(w, rows.len()) && st.stride >= n,
+        "band outside the plane or the store"
+    );
+    let table32 = log2_table32();
+    let shifts = vertical_shifts(scale_of(FW), bpc);
+    let lanes = &mut s.lanes[..STREAMS * rs];
+    let sig = &mut s.sigma[..2 * n];
+    let mut acc = VifAccum::default();
+    // SAFETY: AVX-512 (and the u8 contract) come from the caller; the callees check their
+    // buffers.
+    unsafe {
+        let sh = (Shifts512::new(shifts), VShifts::new(shifts));
+        let egl_v = _mm512_set1_pd(egl);
+        for (b, i) in rows.enumerate() {
+            vertical_row::<T, FW, DIS>(p, i, shifts, &sh, lanes, rs);
+            for k in [MU2, YYL, YYH, XYL, XYH] {
+                pad_streams(&mut lanes[k * rs..], rs, 1, w, half);
+            }
+            let row = b * st.stride..b * st.stride + n;
+            horizontal_dis::<FW>(lanes, rs, w, &st.mu1[row.clone()], sig);
+            let (s2, s12) = sig.split_at(n);
+            terms_row::<false, true>(&st.sigma1[row], s2, s12, w, table32, egl_v, &mut acc);
+        }
+    }
+    acc
+}
+
+/// Vertical pass of the decimation for pixels `j..j + 32` (see `avx2::decimate_vertical_m`), of
+/// both planes (`BOTH`) or of the distorted one only (stream 1; `rr` unread).
 ///
 /// # Safety
 /// AVX-512, 32 readable samples at `rr[k] + j`/`rd[k] + j`, 32 writable samples at
 /// `out + s·rs + PAD + j` for `s` in 0..2.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn decimate_vertical<T: Sample512, const FW: usize>(
+unsafe fn decimate_vertical<T: Sample512, const FW: usize, const BOTH: bool>(
     rr: &[*const T; FW],
     rd: &[*const T; FW],
     j: usize,
@@ -698,19 +1079,23 @@ unsafe fn decimate_vertical<T: Sample512, const FW: usize>(
         for p in 0..FW.div_ceil(2) {
             let (t, wrap) = (const { tap_pairs(FW) }[p].0, wraps(FW, p));
             let t = _mm512_set1_epi32(t);
-            let (r0, b) = T::load32(rr[2 * p].add(j));
-            let (d0, _) = T::load32(rd[2 * p].add(j));
+            let (d0, b) = T::load32(rd[2 * p].add(j));
             biased = b;
-            let (r1, d1) = if 2 * p + 1 < FW {
-                (
-                    T::load32(rr[2 * p + 1].add(j)).0,
-                    T::load32(rd[2 * p + 1].add(j)).0,
-                )
+            let d1 = if 2 * p + 1 < FW {
+                T::load32(rd[2 * p + 1].add(j)).0
             } else {
-                (z, z)
+                z
             };
-            a[0] = _mm512_add_epi32(a[0], madd(_mm512_unpacklo_epi16(r0, r1), t, wrap));
-            a[1] = _mm512_add_epi32(a[1], madd(_mm512_unpackhi_epi16(r0, r1), t, wrap));
+            if BOTH {
+                let r0 = T::load32(rr[2 * p].add(j)).0;
+                let r1 = if 2 * p + 1 < FW {
+                    T::load32(rr[2 * p + 1].add(j)).0
+                } else {
+                    z
+                };
+                a[0] = _mm512_add_epi32(a[0], madd(_mm512_unpacklo_epi16(r0, r1), t, wrap));
+                a[1] = _mm512_add_epi32(a[1], madd(_mm512_unpackhi_epi16(r0, r1), t, wrap));
+            }
             a[2] = _mm512_add_epi32(a[2], madd(_mm512_unpacklo_epi16(d0, d1), t, wrap));
             a[3] = _mm512_add_epi32(a[3], madd(_mm512_unpackhi_epi16(d0, d1), t, wrap));
         }
@@ -719,17 +1104,20 @@ unsafe fn decimate_vertical<T: Sample512, const FW: usize>(
         let sh = _mm_cvtsi32_si128(shift as i32);
         let f = |v: __m512i| _mm512_srl_epi32(_mm512_add_epi32(v, c), sh);
         let o = out.add(PAD + j);
-        store_biased(o, f(a[0]), f(a[1]));
+        if BOTH {
+            store_biased(o, f(a[0]), f(a[1]));
+        }
         store_biased(o.add(rs), f(a[2]), f(a[3]));
     }
 }
 
-/// Horizontal pass of the decimation at even columns (see `avx2::decimate_horizontal`).
+/// Horizontal pass of the decimation at even columns (see `avx2::decimate_horizontal`), of
+/// both planes (`BOTH`) or of the distorted one (`dst_r` untouched).
 ///
 /// # Safety
 /// AVX-512.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn decimate_horizontal<const FW: usize>(
+unsafe fn decimate_horizontal<const FW: usize, const BOTH: bool>(
     lanes: &[u16],
     rs: usize,
     w: usize,
@@ -738,7 +1126,7 @@ unsafe fn decimate_horizontal<const FW: usize>(
 ) {
     let half = FW / 2;
     let dw = w / 2;
-    assert!(dst_r.len() >= dw && dst_d.len() >= dw);
+    assert!((!BOTH || dst_r.len() >= dw) && dst_d.len() >= dw);
     assert!(lanes.len() >= 2 * rs && PAD + 2 * dw.next_multiple_of(32) + FW + 32 <= rs);
     // SAFETY: AVX-512 is guaranteed by the caller. Loads read 32 samples from
     // `s·rs + PAD + 2·(dj + 16·b) − half + 2p` with dj + 16·b < 32·⌈dw/32⌉ and 2p ≤ FW, so
@@ -750,7 +1138,8 @@ unsafe fn decimate_horizontal<const FW: usize>(
         let order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
         let mut dj = 0;
         while dj < dw {
-            for (s, dst) in [&mut *dst_r, &mut *dst_d].into_iter().enumerate() {
+            let planes = [&mut *dst_r, &mut *dst_d].into_iter().enumerate();
+            for (s, dst) in planes.skip(if BOTH { 0 } else { 1 }) {
                 let mut v = [_mm512_setzero_si512(); 2];
                 for (b, v) in v.iter_mut().enumerate() {
                     let base = s * rs + PAD + 2 * (dj + 16 * b) - half;
@@ -777,12 +1166,13 @@ unsafe fn decimate_horizontal<const FW: usize>(
     }
 }
 
-/// Decimation to `FW`'s scale (see [`super::scalar::decimate`]).
+/// Decimation to `FW`'s scale (see [`super::scalar::decimate`]) of both planes (`BOTH`) or of
+/// the distorted one only (`dst_ref` untouched).
 ///
 /// # Safety
 /// AVX-512.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-unsafe fn decimate<T: Sample512, const FW: usize>(
+unsafe fn decimate<T: Sample512, const FW: usize, const BOTH: bool>(
     p: &PlanePair<'_, T>,
     bpc: u32,
     dst_ref: &mut [u16],
@@ -802,7 +1192,7 @@ unsafe fn decimate<T: Sample512, const FW: usize>(
     assert!(w > half && h > half, "plane smaller than the filter");
     let (dw, dh) = (w / 2, h / 2);
     assert!(
-        dst_ref.len() >= dw * dh && dst_dis.len() >= dw * dh,
+        (!BOTH || dst_ref.len() >= dw * dh) && dst_dis.len() >= dw * dh,
         "destination too small"
     );
     let lanes = &mut s.lanes[..2 * rs];
@@ -817,12 +1207,12 @@ unsafe fn decimate<T: Sample512, const FW: usize>(
             // SAFETY: AVX-512 is guaranteed by the caller; blocks read samples `j..j + 32 ≤ w`
             // of the rows and write samples `PAD + j..PAD + j + 32 < rs` of streams 0 and 1.
             for_blocks32(w, |j| unsafe {
-                decimate_vertical::<T, FW>(&pr, &pd, j, out, rs, add, shift)
+                decimate_vertical::<T, FW, BOTH>(&pr, &pd, j, out, rs, add, shift)
             });
         } else if w >= 16 {
             // SAFETY: as above with 16-sample blocks; AVX-512 implies AVX2.
             for_blocks(w, |j| unsafe {
-                avx2::decimate_vertical::<T, FW>(&pr, &pd, j, out, rs, add, shift)
+                avx2::decimate_vertical_m::<T, FW, BOTH>(&pr, &pd, j, out, rs, add, shift)
             });
         } else {
             let filt = FILTERS[to_scale];
@@ -837,12 +1227,14 @@ unsafe fn decimate<T: Sample512, const FW: usize>(
             }
         }
         pad_streams(lanes, rs, 2, w, half);
-        let (row_r, row_d) = (
-            &mut dst_ref[di * dw..(di + 1) * dw],
-            &mut dst_dis[di * dw..(di + 1) * dw],
-        );
+        let row_r = if BOTH {
+            &mut dst_ref[di * dw..(di + 1) * dw]
+        } else {
+            &mut []
+        };
+        let row_d = &mut dst_dis[di * dw..(di + 1) * dw];
         // SAFETY: AVX-512 is guaranteed by the caller.
-        unsafe { decimate_horizontal::<FW>(lanes, rs, w, row_r, row_d) };
+        unsafe { decimate_horizontal::<FW, BOTH>(lanes, rs, w, row_r, row_d) };
     }
 }
 
@@ -937,9 +1329,148 @@ unsafe fn decimate_dispatch<T: Sample512>(
     // SAFETY: forwarded from the caller.
     unsafe {
         match to_scale {
-            1 => decimate::<T, 9>(p, bpc, dst_ref, dst_dis, s),
-            2 => decimate::<T, 5>(p, bpc, dst_ref, dst_dis, s),
-            3 => decimate::<T, 3>(p, bpc, dst_ref, dst_dis, s),
+            1 => decimate::<T, 9, true>(p, bpc, dst_ref, dst_dis, s),
+            2 => decimate::<T, 5, true>(p, bpc, dst_ref, dst_dis, s),
+            3 => decimate::<T, 3, true>(p, bpc, dst_ref, dst_dis, s),
+            _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
+        }
+    }
+}
+
+/// The shared-reference kernels of this level (see [`super::SharedKernels`]).
+pub const SHARED: super::SharedKernels = super::SharedKernels {
+    stat_ref_u8,
+    stat_ref_u16,
+    stat_dis_u8,
+    stat_dis_u16,
+    decimate_one_u8,
+    decimate_one_u16,
+};
+
+/// AVX-512 reference half of the statistic of 8-bit planes (vector path: 8-bit scale 0, else
+/// the portable kernels, as [`statistic_u8`]).
+pub fn stat_ref_u8(
+    p: &PlanePair<'_, u8>,
+    scale: usize,
+    bpc: u32,
+    rows: Range<usize>,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check();
+    if scale != 0 || bpc != 8 {
+        return super::fast_scalar::stat_ref(p, scale, bpc, rows, st, s);
+    }
+    // SAFETY: AVX-512 is present (checked above); u8 runs with FW = 17 and bpc = 8.
+    unsafe { stat_ref::<u8, 17>(p, bpc, rows, st, s) }
+}
+
+/// AVX-512 reference half of the statistic of 16-bit planes.
+pub fn stat_ref_u16(
+    p: &PlanePair<'_, u16>,
+    scale: usize,
+    bpc: u32,
+    rows: Range<usize>,
+    st: &mut RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check();
+    // SAFETY: AVX-512 is present (checked above).
+    unsafe {
+        match scale {
+            0 => stat_ref::<u16, 17>(p, bpc, rows, st, s),
+            1 => stat_ref::<u16, 9>(p, bpc, rows, st, s),
+            2 => stat_ref::<u16, 5>(p, bpc, rows, st, s),
+            3 => stat_ref::<u16, 3>(p, bpc, rows, st, s),
+            _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+        }
+    }
+}
+
+/// AVX-512 distorted half of the statistic of 8-bit planes (the same split as
+/// [`stat_ref_u8`]).
+pub fn stat_dis_u8(
+    p: &PlanePair<'_, u8>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    rows: Range<usize>,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check();
+    if scale != 0 || bpc != 8 {
+        return super::fast_scalar::stat_dis(p, scale, bpc, egl, rows, st, s);
+    }
+    // SAFETY: AVX-512 is present (checked above); u8 runs with FW = 17 and bpc = 8.
+    unsafe { stat_dis::<u8, 17>(p, bpc, egl, rows, st, s) }
+}
+
+/// AVX-512 distorted half of the statistic of 16-bit planes.
+pub fn stat_dis_u16(
+    p: &PlanePair<'_, u16>,
+    scale: usize,
+    bpc: u32,
+    egl: f64,
+    rows: Range<usize>,
+    st: &RefStats,
+    s: &mut Scratch,
+) -> VifAccum {
+    check();
+    // SAFETY: AVX-512 is present (checked above).
+    unsafe {
+        match scale {
+            0 => stat_dis::<u16, 17>(p, bpc, egl, rows, st, s),
+            1 => stat_dis::<u16, 9>(p, bpc, egl, rows, st, s),
+            2 => stat_dis::<u16, 5>(p, bpc, egl, rows, st, s),
+            3 => stat_dis::<u16, 3>(p, bpc, egl, rows, st, s),
+            _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+        }
+    }
+}
+
+/// AVX-512 decimation of the distorted plane of 8-bit planes.
+pub fn decimate_one_u8(
+    p: &PlanePair<'_, u8>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    check();
+    // SAFETY: AVX-512 is present (checked above).
+    unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+}
+
+/// AVX-512 decimation of the distorted plane of 16-bit planes.
+pub fn decimate_one_u16(
+    p: &PlanePair<'_, u16>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    check();
+    // SAFETY: AVX-512 is present (checked above).
+    unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+}
+
+/// # Safety
+/// AVX-512.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+unsafe fn decimate_one_dispatch<T: Sample512>(
+    p: &PlanePair<'_, T>,
+    to_scale: usize,
+    bpc: u32,
+    dst: &mut [u16],
+    s: &mut Scratch,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        match to_scale {
+            1 => decimate::<T, 9, false>(p, bpc, &mut [], dst, s),
+            2 => decimate::<T, 5, false>(p, bpc, &mut [], dst, s),
+            3 => decimate::<T, 3, false>(p, bpc, &mut [], dst, s),
             _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
         }
     }

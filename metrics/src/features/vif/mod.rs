@@ -592,7 +592,7 @@ pub type DecimateFn<T> = fn(&PlanePair<'_, T>, usize, u32, &mut [u16], &mut [u16
 /// that wrote them chooses (rows `stride` values apart, the band's first row first).
 #[derive(Debug, Clone)]
 pub struct RefStats {
-    /// Values per row (the width rounded up to 16).
+    /// Values per row (the width rounded up to 32, the widest level's vector block).
     pub stride: usize,
     /// Rows the buffers hold.
     pub rows: usize,
@@ -605,7 +605,7 @@ pub struct RefStats {
 impl RefStats {
     /// Buffers for `rows` rows of planes up to `width` samples wide.
     pub fn new(width: usize, rows: usize) -> Self {
-        let stride = width.next_multiple_of(16);
+        let stride = width.next_multiple_of(32);
         RefStats {
             stride,
             rows,
@@ -616,7 +616,7 @@ impl RefStats {
 
     /// Whether the buffers hold `rows` rows of a plane `width` samples wide.
     pub fn holds(&self, width: usize, rows: usize) -> bool {
-        self.stride >= width.next_multiple_of(16)
+        self.stride >= width.next_multiple_of(32)
             && rows <= self.rows
             && self.mu1.len() >= self.stride * rows
             && self.sigma1.len() >= self.stride * rows
@@ -737,9 +737,7 @@ impl Kernels {
                 statistic_u16: avx512::statistic_u16,
                 decimate_u8: avx512::decimate_u8,
                 decimate_u16: avx512::decimate_u16,
-                // the shared path of this level runs the AVX2 kernels (every AVX-512 CPU
-                // has AVX2), which the parity tests check on AVX2 machines
-                shared: Some(avx2::SHARED),
+                shared: Some(avx512::SHARED),
             }),
             // levels this build has no kernels for (another architecture, an old compiler)
             #[allow(unreachable_patterns)]
