@@ -11,6 +11,157 @@
 //! compute the same integers with SIMD. [`Kernels`] picks one set per extractor instance from
 //! [`cpu_level`] at creation.
 
+/// The safe entry points of one SIMD level's shared-reference kernels and its `SHARED` table,
+/// written in the level's module: `$level` names it in the docs, `$check` asserts the CPU runs
+/// it, `$sample` bounds the sample types of its `decimate`, and `$features` are its target
+/// features. The module provides `stat_ref::<T, FW>`, `stat_dis::<T, FW>` (statistic halves,
+/// 8-bit samples at scale 0 only) and `decimate::<T, FW, BOTH>`.
+#[cfg(target_arch = "x86_64")]
+macro_rules! shared_entry_points {
+    ($level:literal, $check:path, $sample:path, $features:literal) => {
+        #[doc = concat!("The shared-reference kernels of the ", $level, " level.")]
+        pub const SHARED: super::SharedKernels = super::SharedKernels {
+            stat_ref_u8,
+            stat_ref_u16,
+            stat_dis_u8,
+            stat_dis_u16,
+            decimate_one_u8,
+            decimate_one_u16,
+        };
+
+        #[doc = concat!($level, " reference half of the statistic of 8-bit planes (vector ")]
+        /// path: 8-bit scale 0, else the portable kernels).
+        pub fn stat_ref_u8(
+            p: &PlanePair<'_, u8>,
+            scale: usize,
+            bpc: u32,
+            rows: Range<usize>,
+            st: &mut RefStats,
+            s: &mut Scratch,
+        ) -> VifAccum {
+            $check();
+            if scale != 0 || bpc != 8 {
+                return super::fast_scalar::stat_ref(p, scale, bpc, rows, st, s);
+            }
+            // SAFETY: the CPU runs this level (checked above); u8 runs with FW = 17 and
+            // bpc = 8.
+            unsafe { stat_ref::<u8, 17>(p, bpc, rows, st, s) }
+        }
+
+        #[doc = concat!($level, " reference half of the statistic of 16-bit planes.")]
+        pub fn stat_ref_u16(
+            p: &PlanePair<'_, u16>,
+            scale: usize,
+            bpc: u32,
+            rows: Range<usize>,
+            st: &mut RefStats,
+            s: &mut Scratch,
+        ) -> VifAccum {
+            $check();
+            // SAFETY: the CPU runs this level (checked above).
+            unsafe {
+                match scale {
+                    0 => stat_ref::<u16, 17>(p, bpc, rows, st, s),
+                    1 => stat_ref::<u16, 9>(p, bpc, rows, st, s),
+                    2 => stat_ref::<u16, 5>(p, bpc, rows, st, s),
+                    3 => stat_ref::<u16, 3>(p, bpc, rows, st, s),
+                    _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+                }
+            }
+        }
+
+        #[doc = concat!($level, " distorted half of the statistic of 8-bit planes (the same ")]
+        /// split as `stat_ref_u8`).
+        pub fn stat_dis_u8(
+            p: &PlanePair<'_, u8>,
+            scale: usize,
+            bpc: u32,
+            egl: f64,
+            rows: Range<usize>,
+            st: &RefStats,
+            s: &mut Scratch,
+        ) -> VifAccum {
+            $check();
+            if scale != 0 || bpc != 8 {
+                return super::fast_scalar::stat_dis(p, scale, bpc, egl, rows, st, s);
+            }
+            // SAFETY: the CPU runs this level (checked above); u8 runs with FW = 17 and
+            // bpc = 8.
+            unsafe { stat_dis::<u8, 17>(p, bpc, egl, rows, st, s) }
+        }
+
+        #[doc = concat!($level, " distorted half of the statistic of 16-bit planes.")]
+        pub fn stat_dis_u16(
+            p: &PlanePair<'_, u16>,
+            scale: usize,
+            bpc: u32,
+            egl: f64,
+            rows: Range<usize>,
+            st: &RefStats,
+            s: &mut Scratch,
+        ) -> VifAccum {
+            $check();
+            // SAFETY: the CPU runs this level (checked above).
+            unsafe {
+                match scale {
+                    0 => stat_dis::<u16, 17>(p, bpc, egl, rows, st, s),
+                    1 => stat_dis::<u16, 9>(p, bpc, egl, rows, st, s),
+                    2 => stat_dis::<u16, 5>(p, bpc, egl, rows, st, s),
+                    3 => stat_dis::<u16, 3>(p, bpc, egl, rows, st, s),
+                    _ => panic!("integer VIF has scales 0..=3, not {scale}"),
+                }
+            }
+        }
+
+        #[doc = concat!($level, " decimation of the distorted plane of 8-bit planes.")]
+        pub fn decimate_one_u8(
+            p: &PlanePair<'_, u8>,
+            to_scale: usize,
+            bpc: u32,
+            dst: &mut [u16],
+            s: &mut Scratch,
+        ) {
+            $check();
+            // SAFETY: the CPU runs this level (checked above).
+            unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+        }
+
+        #[doc = concat!($level, " decimation of the distorted plane of 16-bit planes.")]
+        pub fn decimate_one_u16(
+            p: &PlanePair<'_, u16>,
+            to_scale: usize,
+            bpc: u32,
+            dst: &mut [u16],
+            s: &mut Scratch,
+        ) {
+            $check();
+            // SAFETY: the CPU runs this level (checked above).
+            unsafe { decimate_one_dispatch(p, to_scale, bpc, dst, s) }
+        }
+
+        /// # Safety
+        /// The CPU runs this level.
+        #[target_feature(enable = $features)]
+        unsafe fn decimate_one_dispatch<T: $sample>(
+            p: &PlanePair<'_, T>,
+            to_scale: usize,
+            bpc: u32,
+            dst: &mut [u16],
+            s: &mut Scratch,
+        ) {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                match to_scale {
+                    1 => decimate::<T, 9, false>(p, bpc, &mut [], dst, s),
+                    2 => decimate::<T, 5, false>(p, bpc, &mut [], dst, s),
+                    3 => decimate::<T, 3, false>(p, bpc, &mut [], dst, s),
+                    _ => panic!("integer VIF decimates to scales 1..=3, not {to_scale}"),
+                }
+            }
+        }
+    };
+}
+
 #[cfg(target_arch = "x86_64")]
 pub mod avx2;
 #[cfg(all(target_arch = "x86_64", rvmaf_avx512))]
