@@ -1116,12 +1116,8 @@ unsafe fn stat_ref<T: Sample, const FW: usize>(
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
     let rs = lane_row_len(s.width);
-    assert!(w <= s.width, "scratch narrower than the plane");
+    super::check_band(p, &rows, st, s);
     assert!(w > half && h > half, "plane smaller than the filter");
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()),
-        "band outside the plane or the store"
-    );
     let n = w.next_multiple_of(16);
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);
@@ -1162,12 +1158,8 @@ unsafe fn stat_dis<T: Sample, const FW: usize>(
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
     let rs = lane_row_len(s.width);
-    assert!(w <= s.width, "scratch narrower than the plane");
+    super::check_band(p, &rows, st, s);
     assert!(w > half && h > half, "plane smaller than the filter");
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()),
-        "band outside the plane or the store"
-    );
     let n = w.next_multiple_of(16);
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);

@@ -976,13 +976,10 @@ unsafe fn stat_ref<T: Sample512, const FW: usize>(
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
     let rs = lane_row_len(s.width);
-    assert!(w <= s.width, "scratch narrower than the plane");
+    // the store's rows hold the width rounded up to 32 (`RefStats::holds`), the 512-bit order
+    super::check_band(p, &rows, st, s);
     assert!(w > half && h > half, "plane smaller than the filter");
     let n = w.next_multiple_of(32);
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()) && st.stride >= n,
-        "band outside the plane or the store"
-    );
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];
@@ -1023,13 +1020,10 @@ unsafe fn stat_dis<T: Sample512, const FW: usize>(
     let (w, h) = (p.width(), p.height());
     let half = FW / 2;
     let rs = lane_row_len(s.width);
-    assert!(w <= s.width, "scratch narrower than the plane");
+    // the store's rows hold the width rounded up to 32 (`RefStats::holds`), the 512-bit order
+    super::check_band(p, &rows, st, s);
     assert!(w > half && h > half, "plane smaller than the filter");
     let n = w.next_multiple_of(32);
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()) && st.stride >= n,
-        "band outside the plane or the store"
-    );
     let table32 = log2_table32();
     let shifts = vertical_shifts(scale_of(FW), bpc);
     let lanes = &mut s.lanes[..STREAMS * rs];

@@ -399,12 +399,8 @@ pub fn stat_ref<T: Sample>(
     st: &mut RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
-    let (w, h) = (p.width(), p.height());
-    assert!(w <= s.width(), "scratch narrower than the plane");
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()),
-        "band outside the plane or the store"
-    );
+    super::check_band(p, &rows, st, s);
+    let w = p.width();
     let filt = FILTERS[scale];
     let fw = filt.len();
     let half = fw / 2;
@@ -445,12 +441,8 @@ pub fn stat_dis<T: Sample>(
     st: &RefStats,
     s: &mut Scratch,
 ) -> VifAccum {
-    let (w, h) = (p.width(), p.height());
-    assert!(w <= s.width(), "scratch narrower than the plane");
-    assert!(
-        rows.end <= h && st.holds(w, rows.len()),
-        "band outside the plane or the store"
-    );
+    super::check_band(p, &rows, st, s);
+    let w = p.width();
     let filt = FILTERS[scale];
     let fw = filt.len();
     let half = fw / 2;

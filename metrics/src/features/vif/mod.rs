@@ -774,6 +774,16 @@ impl RefStats {
     }
 }
 
+/// Panics unless `s` is wide enough for `p` and `st` holds the band `rows` of `p` (the checks
+/// every shared-reference kernel makes first).
+pub(crate) fn check_band<T>(p: &PlanePair<'_, T>, rows: &Range<usize>, st: &RefStats, s: &Scratch) {
+    assert!(p.width <= s.width, "scratch narrower than the plane");
+    assert!(
+        rows.end <= p.height && st.holds(p.width, rows.len()),
+        "band outside the plane or the store"
+    );
+}
+
 /// Reference half of the shared statistic: `(planes, scale, bpc, rows, store, scratch)` reads
 /// the reference plane of `planes` only, fills `store` with the band `rows` and returns the
 /// band's denominator accumulators (`den_log`, `den_non_log`, which depend on σ₁² alone; the
